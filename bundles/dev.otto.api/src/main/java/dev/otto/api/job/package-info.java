@@ -1,0 +1,10 @@
+/**
+ * Scheduled jobs and their persistence: what runs when, with which prompt, and optionally with
+ * which model ({@code jobs.model_ref}, nullable). A job's model, when set, wins over every default.
+ */
+@Export
+@Version("1.0.0")
+package dev.otto.api.job;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

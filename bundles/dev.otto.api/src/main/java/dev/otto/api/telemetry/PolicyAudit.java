@@ -1,0 +1,63 @@
+package dev.otto.api.telemetry;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Entries of a run's {@code policy_audit}: names of policy decisions taken during the run. The set
+ * is open, but an entry is always a lower-case token ({@value #PATTERN}), never text.
+ */
+public final class PolicyAudit {
+
+    /** The accepted form of an entry. */
+    public static final String PATTERN = "[a-z][a-z0-9_]{0,63}";
+
+    private static final Pattern COMPILED = Pattern.compile(PATTERN);
+
+    /** The caller gave no route type, so {@code api_key} was assumed. */
+    public static final String ROUTE_TYPE_DEFAULTED = "route_type_defaulted";
+
+    /** The chosen model was not in the catalog; the OpenCode global default was used. */
+    public static final String MODEL_UNAVAILABLE = "model_unavailable";
+
+    /** An explicit user override differing from the system default was applied. */
+    public static final String POLICY_OVERRIDE = "policy_override";
+
+    /** The plan was cut to the attempt budget. */
+    public static final String ATTEMPT_BUDGET_APPLIED = "attempt_budget_applied";
+
+    /** The fallback policy stopped the run before the plan was exhausted. */
+    public static final String POLICY_STOPPED = "policy_stopped";
+
+    /** The run's deadline ended it. */
+    public static final String DEADLINE_EXCEEDED = "deadline_exceeded";
+
+    private PolicyAudit() {
+    }
+
+    /**
+     * Tells whether a text is an acceptable entry.
+     *
+     * @param entry the text, may be null
+     * @return true if it matches {@value #PATTERN}
+     */
+    public static boolean isValid(String entry) {
+        return entry != null && COMPILED.matcher(entry).matches();
+    }
+
+    /**
+     * Returns the entry if it is acceptable.
+     *
+     * @param entry the entry
+     * @return {@code entry}
+     * @throws IllegalArgumentException if it does not match {@value #PATTERN}
+     */
+    public static String require(String entry) {
+        Objects.requireNonNull(entry, "policy audit entry must not be null");
+        if (!isValid(entry)) {
+            throw new IllegalArgumentException("policy audit entry of " + entry.length()
+                    + " characters is not a token: expected " + PATTERN + ", e.g. " + ROUTE_TYPE_DEFAULTED);
+        }
+        return entry;
+    }
+}

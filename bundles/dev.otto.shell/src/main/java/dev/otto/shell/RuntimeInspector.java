@@ -1,0 +1,203 @@
+package dev.otto.shell;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.ReferenceDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
+
+import dev.otto.api.runtime.OttoPaths;
+
+/** Reads the live state of the framework and of Declarative Services into a {@link RuntimeStatus}. */
+final class RuntimeInspector {
+
+    /** Bundles whose symbolic name starts with this are Otto's. */
+    static final String OTTO_PREFIX = "dev.otto.";
+    /** FileInstall's watched folder, a framework property. */
+    static final String DEPLOY_DIR = "felix.fileinstall.dir";
+
+    private final BundleContext context;
+    private final ServiceComponentRuntime scr;
+    private final OttoPaths paths;
+
+    RuntimeInspector(BundleContext context, ServiceComponentRuntime scr, OttoPaths paths) {
+        this.context = context;
+        this.scr = scr;
+        this.paths = paths;
+    }
+
+    RuntimeStatus inspect() {
+        Bundle framework = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
+        List<Bundle> otto = Arrays.stream(context.getBundles())
+                .filter(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith(OTTO_PREFIX))
+                .sorted(Comparator.comparingLong(Bundle::getBundleId))
+                .collect(Collectors.toList());
+        List<RuntimeStatus.BundleRow> bundles = new ArrayList<>();
+        List<RuntimeStatus.ComponentRow> components = new ArrayList<>();
+        for (Bundle bundle : otto) {
+            bundles.add(bundleRow(bundle));
+            components.addAll(componentRows(bundle));
+        }
+        return new RuntimeStatus(
+                context.getBundle().getVersion().toString(),
+                frameworkName(framework),
+                System.getProperty("java.version"),
+                Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime()),
+                paths.dataDir().toString(),
+                paths.configFile().toString(),
+                Files.isRegularFile(paths.configFile()),
+                paths.logFile().toString(),
+                bundles, components, pendingDeploys());
+    }
+
+    private static String frameworkName(Bundle framework) {
+        String name = "org.apache.felix.framework".equals(framework.getSymbolicName()) ? "Apache Felix" : framework.getSymbolicName();
+        return name + " " + framework.getVersion();
+    }
+
+    private static RuntimeStatus.BundleRow bundleRow(Bundle bundle) {
+        boolean fragment = (bundle.adapt(BundleRevision.class) != null)
+                && (bundle.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+        String state = stateName(bundle.getState());
+        String problem = null;
+        if (fragment) {
+            state = bundle.getState() == Bundle.RESOLVED ? "fragment" : state;
+            problem = bundle.getState() == Bundle.RESOLVED ? null : "fragment not attached (see the log)";
+        } else if (bundle.getState() == Bundle.INSTALLED) {
+            problem = "its imports cannot be resolved (see the log, or 'diag' in the shell)";
+        } else if (bundle.getState() != Bundle.ACTIVE) {
+            problem = "not started (use 'start " + bundle.getBundleId() + "')";
+        }
+        return new RuntimeStatus.BundleRow(bundle.getBundleId(), bundle.getSymbolicName(),
+                bundle.getVersion().toString(), state, problem);
+    }
+
+    private List<RuntimeStatus.ComponentRow> componentRows(Bundle bundle) {
+        List<RuntimeStatus.ComponentRow> rows = new ArrayList<>();
+        String symbolicName = bundle.getSymbolicName();
+        Collection<ComponentDescriptionDTO> descriptions = scr.getComponentDescriptionDTOs(bundle);
+        if (descriptions.isEmpty() && bundle.getState() == Bundle.ACTIVE
+                && bundle.getHeaders("").get("Service-Component") != null) {
+            rows.add(new RuntimeStatus.ComponentRow("(components of " + symbolicName + ")", symbolicName,
+                    "loading", "Declarative Services has not loaded them yet", false));
+        }
+        for (ComponentDescriptionDTO description : descriptions) {
+            if (!scr.isComponentEnabled(description)) {
+                rows.add(new RuntimeStatus.ComponentRow(description.name, symbolicName, "disabled", null, true));
+                continue;
+            }
+            Collection<ComponentConfigurationDTO> configurations = scr.getComponentConfigurationDTOs(description);
+            if (configurations.isEmpty()) {
+                String reason = "require".equals(description.configurationPolicy)
+                        ? "waiting for configuration " + String.join(", ", description.configurationPid)
+                        : "no configuration was created (is the bundle active?)";
+                rows.add(new RuntimeStatus.ComponentRow(description.name, symbolicName, "unsatisfied", reason, false));
+            }
+            for (ComponentConfigurationDTO configuration : configurations) {
+                rows.add(componentRow(description, configuration, symbolicName));
+            }
+        }
+        return rows;
+    }
+
+    private static RuntimeStatus.ComponentRow componentRow(ComponentDescriptionDTO description,
+            ComponentConfigurationDTO configuration, String bundle) {
+        switch (configuration.state) {
+        case ComponentConfigurationDTO.ACTIVE:
+            return new RuntimeStatus.ComponentRow(description.name, bundle, "active", null, true);
+        case ComponentConfigurationDTO.SATISFIED:
+            return new RuntimeStatus.ComponentRow(description.name, bundle, "satisfied", null, true);
+        case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
+            return new RuntimeStatus.ComponentRow(description.name, bundle, "unsatisfied",
+                    "waiting for configuration " + String.join(", ", description.configurationPid), false);
+        case ComponentConfigurationDTO.UNSATISFIED_REFERENCE:
+            return new RuntimeStatus.ComponentRow(description.name, bundle, "unsatisfied",
+                    missingReferences(description, configuration), false);
+        case ComponentConfigurationDTO.FAILED_ACTIVATION:
+            return new RuntimeStatus.ComponentRow(description.name, bundle, "failed",
+                    "activation failed: " + rootCause(configuration.failure), false);
+        default:
+            return new RuntimeStatus.ComponentRow(description.name, bundle, "unknown",
+                    "state " + configuration.state, false);
+        }
+    }
+
+    private static String missingReferences(ComponentDescriptionDTO description, ComponentConfigurationDTO configuration) {
+        return Stream.of(configuration.unsatisfiedReferences)
+                .map(missing -> describe(description, missing))
+                .collect(Collectors.joining("; "));
+    }
+
+    /** {@code sink: no dev.otto.api.spi.TelemetrySink matching (filter)}; constructor parameters have no useful name. */
+    static String describe(ComponentDescriptionDTO description, UnsatisfiedReferenceDTO missing) {
+        String service = Stream.of(description.references)
+                .filter(r -> r.name.equals(missing.name))
+                .map((ReferenceDTO r) -> r.interfaceName)
+                .findFirst().orElse("service");
+        String name = missing.name.startsWith("$") ? "" : missing.name + ": ";
+        return name + "no " + service + (missing.target == null ? "" : " matching " + missing.target);
+    }
+
+    /**
+     * The innermost cause in SCR's recorded failure (a stack trace as text): the first line is
+     * usually only a reflection wrapper, the last "Caused by:" says what went wrong.
+     */
+    static String rootCause(String failure) {
+        if (failure == null || failure.isBlank()) {
+            return "no reason recorded (see the log)";
+        }
+        String cause = failure.strip().lines().findFirst().orElse(failure);
+        for (String line : (Iterable<String>) failure.lines()::iterator) {
+            if (line.startsWith("Caused by: ")) {
+                cause = line.substring("Caused by: ".length());
+            }
+        }
+        return cause.length() > 300 ? cause.substring(0, 300) + "..." : cause;
+    }
+
+    private List<String> pendingDeploys() {
+        String dir = context.getProperty(DEPLOY_DIR);
+        if (dir == null) {
+            return List.of();
+        }
+        List<String> locations = Arrays.stream(context.getBundles()).map(Bundle::getLocation).collect(Collectors.toList());
+        try (Stream<Path> files = Files.list(Path.of(dir))) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(name -> name.endsWith(".jar"))
+                    .filter(name -> locations.stream().noneMatch(location -> location.endsWith("/" + name)))
+                    .sorted()
+                    .collect(Collectors.toList());
+        } catch (IOException missingOrUnreadable) {
+            return List.of();
+        }
+    }
+
+    static String stateName(int state) {
+        switch (state) {
+        case Bundle.UNINSTALLED: return "uninstalled";
+        case Bundle.INSTALLED: return "installed";
+        case Bundle.RESOLVED: return "resolved";
+        case Bundle.STARTING: return "starting";
+        case Bundle.STOPPING: return "stopping";
+        case Bundle.ACTIVE: return "active";
+        default: return "state " + state;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.otto.shell;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+
+import dev.otto.api.runtime.OttoPaths;
+
+/** {@code otto:status} and {@code otto:await}: is the runtime whole, and if not, what is missing and why. */
+@Component(service = StatusCommands.class, property = {
+        "osgi.command.scope=otto",
+        "osgi.command.function=status",
+        "osgi.command.function=await" })
+@Descriptor("Otto runtime status and readiness")
+public final class StatusCommands {
+
+    private static final long POLL_MILLIS = 100;
+
+    private final RuntimeInspector inspector;
+
+    @Activate
+    public StatusCommands(BundleContext context, @Reference ServiceComponentRuntime scr) {
+        this(new RuntimeInspector(context, scr,
+                OttoPaths.resolve(System::getenv, context::getProperty, Path.of(System.getProperty("user.home")))));
+    }
+
+    StatusCommands(RuntimeInspector inspector) {
+        this.inspector = inspector;
+    }
+
+    @Descriptor("Show the Otto version, framework, uptime, data and config paths, every Otto bundle and "
+            + "component with its state, and the reason for anything unsatisfied")
+    public String status(
+            @Descriptor("print JSON instead of text")
+            @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
+        RuntimeStatus status = inspector.inspect();
+        return json ? Json.write(status.toJson()) : status.toText();
+    }
+
+    @Descriptor("Wait until every Otto bundle is active and every Otto component satisfied; fail, naming "
+            + "what is unsatisfied and why, when nothing has changed for the settle time or the timeout passes")
+    public String await(
+            @Descriptor("longest wait in seconds (default 60)")
+            @Parameter(names = { "-t", "--timeout" }, absentValue = "60") int timeoutSeconds,
+            @Descriptor("give up after this many seconds without any change (default 3)")
+            @Parameter(names = { "-s", "--settle" }, absentValue = "3") int settleSeconds,
+            @Descriptor("print JSON instead of text")
+            @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json)
+            throws InterruptedException {
+        if (timeoutSeconds < 0 || settleSeconds < 0) {
+            throw new IllegalArgumentException("--timeout and --settle take seconds >= 0");
+        }
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(timeoutSeconds).toNanos();
+        long settle = Duration.ofSeconds(settleSeconds).toNanos();
+        List<String> lastProblems = null;
+        long lastChange = start;
+        while (true) {
+            RuntimeStatus status = inspector.inspect();
+            List<String> problems = status.problems();
+            long now = System.nanoTime();
+            if (problems.isEmpty()) {
+                Duration took = Duration.ofNanos(now - start);
+                return json ? Json.write(status.toJson())
+                        : "Ready in " + Durations.format(took) + ": " + status.bundles().size()
+                                + " Otto bundles active, " + status.components().size() + " components satisfied.";
+            }
+            if (!problems.equals(lastProblems)) {
+                lastProblems = problems;
+                lastChange = now;
+            }
+            if (now - deadline >= 0 || now - lastChange >= settle) {
+                throw new IllegalStateException("Otto is not ready: " + String.join("; ", problems));
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+}

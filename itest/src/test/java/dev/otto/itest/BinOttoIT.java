@@ -1,0 +1,206 @@
+package dev.otto.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The real {@code bin/otto} of the distribution, run as a child process the way operators and scripts run it. */
+class BinOttoIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void helpExplainsTheInteractiveAndTheScriptedForm() {
+        OttoProcess.Outcome outcome = OttoProcess.freshCopy().run("--help");
+        assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
+        assertThat(outcome.stdout()).contains("otto run '<command>'", "interactive Gogo shell", "OTTO_DATA_DIR", "deploy");
+    }
+
+    @Test
+    void runStatusExitsZeroAndListsEveryOttoBundleActive() throws IOException {
+        OttoProcess otto = OttoProcess.freshCopy();
+        OttoProcess.Outcome outcome = otto.run("run", "otto:status");
+        assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
+        List<String> ottoBundles = ottoBundleNames(otto.home.resolve("bundle"));
+        assertThat(ottoBundles).contains("dev.otto.api", "dev.otto.logging", "dev.otto.shell");
+        for (String bundle : ottoBundles) {
+            assertThat(outcome.stdout()).as(outcome.toString())
+                    .containsPattern("(?m)^\\d+\\s+" + Pattern.quote(bundle) + "\\s+\\S+\\s+active$");
+        }
+        assertThat(outcome.stdout()).contains("Ready:", otto.dataDir.toString());
+        assertThat(outcome.stderr()).contains("otto: Ready in");
+        assertThat(otto.dataDir.resolve("logs/otto.log")).exists();
+    }
+
+    @Test
+    void statusJsonIsMachineReadable() throws IOException {
+        OttoProcess otto = OttoProcess.freshCopy();
+        OttoProcess.Outcome outcome = otto.run("run", "otto:status --json");
+        assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
+        JsonNode status = new ObjectMapper().readTree(outcome.stdout());
+        assertThat(status.get("ready").asBoolean()).isTrue();
+        assertThat(status.get("data_dir").asText()).isEqualTo(otto.dataDir.toString());
+        assertThat(status.get("config_file").asText()).isEqualTo(otto.root.resolve("home/.config/otto/config.jsonc").toString());
+        assertThat(status.get("problems")).isEmpty();
+    }
+
+    @Test
+    void aBrokenComponentMakesRunExitNonZeroNamingItAndTheReason() throws IOException {
+        OttoProcess otto = OttoProcess.freshCopy();
+        Files.copy(OttoContainer.testBundle("broken"), otto.home.resolve("bundle/dev.otto.itest.broken.jar"));
+        OttoProcess.Outcome outcome = otto.run("run", "otto:status");
+        assertThat(outcome.exitCode()).as(outcome.toString()).isEqualTo(3);
+        assertThat(outcome.stderr()).as(outcome.toString()).contains(
+                "Otto is not ready",
+                "dev.otto.itest.broken.FailingComponent",
+                "IllegalStateException: deliberately broken for the integration tests",
+                "dev.otto.itest.broken.OrphanComponent",
+                "no dev.otto.api.spi.TelemetrySink matching (otto.plugin.name=no-such-sink)");
+        // the commands still run, so the operator sees the whole picture
+        assertThat(outcome.stdout()).contains("NOT READY, 2 problems:");
+        // and the activation failure is in the log file with its stack trace, never silent
+        String log = Files.readString(otto.dataDir.resolve("logs/otto.log"), StandardCharsets.UTF_8);
+        assertThat(log).contains("ERROR dev.otto.itest.broken", "deliberately broken for the integration tests",
+                "at dev.otto.itest.broken.FailingComponent.<init>");
+    }
+
+    @Test
+    void aFailingCommandStopsTheScriptWithExitOne() {
+        OttoProcess.Outcome outcome = OttoProcess.freshCopy().run("run", "otto:nope", "otto:status");
+        assertThat(outcome.exitCode()).as(outcome.toString()).isEqualTo(1);
+        assertThat(outcome.stderr()).contains("otto: 'otto:nope' failed");
+        assertThat(outcome.stdout()).doesNotContain("Ready:");
+    }
+
+    @Test
+    void wrongArgumentsAreAUsageError() {
+        OttoProcess otto = OttoProcess.freshCopy();
+        OttoProcess.Outcome noCommand = otto.run("run");
+        assertThat(noCommand.exitCode()).isEqualTo(2);
+        assertThat(noCommand.stderr()).contains("'run' needs at least one command", "Usage:");
+        OttoProcess.Outcome unknown = otto.run("--frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("unknown argument '--frobnicate'");
+    }
+
+    @Test
+    void theInteractiveShellListensOnNoPortAndHotDeploysAPlugin() throws Exception {
+        OttoProcess otto = OttoProcess.freshCopy();
+        Process process = otto.builder().start();
+        OttoProcess.Collector out = new OttoProcess.Collector(process.getInputStream());
+        OttoProcess.Collector err = new OttoProcess.Collector(process.getErrorStream());
+        OutputStream stdin = process.getOutputStream();
+        try {
+            interact(otto, process, stdin, out);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n--- stdout\n" + out.text() + "\n--- stderr\n" + err.text(), e);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void interact(OttoProcess otto, Process process, OutputStream stdin, OttoProcess.Collector out)
+            throws Exception {
+        Eventually.awaitTrue("the Otto prompt", WAIT, () -> out.text().contains("otto> "));
+        int mark = out.length();
+        OttoProcess.type(stdin, "otto:await");
+        Eventually.awaitTrue("otto:await in the interactive shell", WAIT, () -> out.since(mark).contains("Ready in"));
+
+        assertThat(listeningSockets(process.pid()))
+                .as("listening sockets of the Otto JVM (there is no remote shell)").isEmpty();
+
+        Path jar = otto.home.resolve("deploy/dev.otto.itest.plugin.jar");
+        Files.copy(OttoContainer.testBundle("plugin"), jar);
+        Eventually.awaitTrue("the dropped plugin active in otto:status", WAIT,
+                () -> statusShows(stdin, out, "dev.otto.itest.plugin\\s+\\S+\\s+active"));
+        Files.delete(jar);
+        Eventually.awaitTrue("the removed plugin gone from otto:status", WAIT,
+                () -> statusShows(stdin, out, "Ready:") && !lastStatus(out).contains("dev.otto.itest.plugin"));
+
+        OttoProcess.type(stdin, "exit");
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exit stops Otto").isTrue();
+        assertThat(process.exitValue()).isZero();
+    }
+
+    /** Types otto:status and reports whether its complete output matches {@code pattern}. */
+    private static boolean statusShows(OutputStream stdin, OttoProcess.Collector out, String pattern) {
+        int mark = out.length();
+        OttoProcess.type(stdin, "otto:status");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && !out.since(mark).matches("(?s).*(Ready:|NOT READY).*\\R.*otto> .*")) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return Pattern.compile(pattern).matcher(out.since(mark)).find();
+    }
+
+    private static String lastStatus(OttoProcess.Collector out) {
+        String text = out.text();
+        return text.substring(text.lastIndexOf("Otto "));
+    }
+
+    private static List<String> ottoBundleNames(Path bundleDir) throws IOException {
+        try (Stream<Path> jars = Files.list(bundleDir)) {
+            return jars.map(p -> p.getFileName().toString())
+                    .filter(name -> name.startsWith("dev.otto."))
+                    .map(name -> name.replaceFirst("-\\d.*\\.jar$", ""))
+                    .sorted().collect(Collectors.toList());
+        }
+    }
+
+    /** TCP sockets in LISTEN state and bound UDP sockets owned by the process, as /proc shows them. */
+    static Set<String> listeningSockets(long pid) throws IOException {
+        Set<String> owned = new HashSet<>();
+        Pattern socket = Pattern.compile("socket:\\[(\\d+)]");
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    Matcher m = socket.matcher(Files.readSymbolicLink(fd).toString());
+                    if (m.matches()) {
+                        owned.add(m.group(1));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor went away while we looked
+                }
+            }
+        }
+        Set<String> listening = new HashSet<>();
+        for (String table : List.of("tcp", "tcp6", "udp", "udp6")) {
+            Path file = Path.of("/proc", Long.toString(pid), "net", table);
+            if (!Files.exists(file)) {
+                continue;
+            }
+            List<String> lines = Files.readAllLines(file);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.trim().split("\\s+");
+                boolean listens = table.startsWith("udp") || "0A".equals(f[3]);
+                if (listens && owned.contains(f[9])) {
+                    listening.add(table + " " + f[1]);
+                }
+            }
+        }
+        return listening;
+    }
+}

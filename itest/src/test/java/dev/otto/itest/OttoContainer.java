@@ -1,0 +1,96 @@
+package dev.otto.itest;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.ops4j.pax.exam.Option;
+
+/**
+ * The one container setup of the Pax Exam tests: exactly the bundles of the built distribution's
+ * {@code bundle/} folder (minus the interactive Gogo console, which would read the test's stdin),
+ * a fresh data folder and a FileInstall-watched deploy folder of its own.
+ */
+public final class OttoContainer {
+
+    /** The console bundle left out of the test container. */
+    static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
+
+    private OttoContainer() {
+    }
+
+    /** The built distribution, {@code distribution/target/otto}. */
+    public static Path distribution() {
+        Path dir = Path.of(required("otto.distribution"));
+        if (!Files.isDirectory(dir.resolve("bundle"))) {
+            throw new IllegalStateException("no distribution at " + dir + ": build it first (mvn verify from the root)");
+        }
+        return dir;
+    }
+
+    /** The jars of the distribution's {@code bundle/} folder. */
+    public static List<Path> distributionBundles() {
+        try (Stream<Path> jars = Files.list(distribution().resolve("bundle"))) {
+            return jars.filter(p -> p.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A bundle built by the reactor for the tests only ({@code plugin}, {@code broken}). */
+    public static Path testBundle(String name) {
+        return Path.of(required("otto.testBundles")).resolve("dev.otto.itest." + name + ".jar");
+    }
+
+    /** A new folder under the module's {@code target/itest-work}. */
+    public static Path workFolder(String prefix) {
+        try {
+            Path work = Path.of(required("otto.itest.work"));
+            Files.createDirectories(work);
+            return Files.createTempDirectory(work, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Option[] options() {
+        Path data = workFolder("data-");
+        Path deploy = workFolder("deploy-");
+        List<Option> options = new ArrayList<>();
+        for (Path jar : distributionBundles()) {
+            if (!jar.getFileName().toString().startsWith(GOGO_SHELL)) {
+                options.add(bundle(jar.toUri().toString()));
+            }
+        }
+        options.add(junitBundles());
+        options.add(systemProperty("otto.data").value(data.toString()));
+        options.add(systemProperty("otto.config").value(data.resolve("config.jsonc").toString()));
+        options.add(frameworkProperty("felix.fileinstall.dir").value(deploy.toString()));
+        options.add(frameworkProperty("felix.fileinstall.poll").value("200"));
+        options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        options.add(frameworkProperty("felix.fileinstall.bundles.new.start").value("true"));
+        options.add(frameworkProperty("org.apache.felix.log.maxSize").value("1000"));
+        options.add(frameworkProperty("ds.loglevel").value("warn"));
+        options.add(cleanCaches(true));
+        return options.toArray(new Option[0]);
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("system property " + property + " is not set; run the tests through Maven");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.otto.itest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A copy of the built distribution with a home and data folder of its own, and {@code bin/otto}
+ * run against it as a child process, exactly as an operator or a script runs it.
+ */
+final class OttoProcess {
+
+    /** What a finished {@code bin/otto} printed and returned. */
+    record Outcome(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    final Path home;
+    final Path root;
+    final Path dataDir;
+    private final Path userHome;
+
+    private OttoProcess(Path root, Path dataDir, Path userHome) {
+        this.root = root;
+        this.home = root.resolve("otto");
+        this.dataDir = dataDir;
+        this.userHome = userHome;
+    }
+
+    /** A fresh copy of {@code distribution/target/otto}, so tests can add bundles without touching the build. */
+    static OttoProcess freshCopy() {
+        Path root = OttoContainer.workFolder("dist-");
+        copyTree(OttoContainer.distribution(), root.resolve("otto"));
+        root.resolve("otto/bin/otto").toFile().setExecutable(true);
+        return new OttoProcess(root, root.resolve("data"), root.resolve("home"));
+    }
+
+    ProcessBuilder builder(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/otto").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.put("HOME", userHome.toString());
+        env.put("OTTO_DATA_DIR", dataDir.toString());
+        env.remove("OTTO_CONFIG");
+        env.remove("JAVA_OPTS");
+        return builder;
+    }
+
+    /** Runs {@code bin/otto args...} to completion (bounded) and returns what it printed. */
+    Outcome run(String... args) {
+        try {
+            Path out = Files.createTempFile(root, "stdout", ".txt");
+            Path err = Files.createTempFile(root, "stderr", ".txt");
+            Process process = builder(args)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("bin/otto " + List.of(args) + " did not finish within 120 s");
+            }
+            return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Collects everything a stream prints, on a thread of its own, for an interactive session. */
+    static final class Collector extends Thread {
+        private final InputStream in;
+        private final StringBuffer text = new StringBuffer();
+
+        Collector(InputStream in) {
+            super("otto-output");
+            this.in = in;
+            setDaemon(true);
+            start();
+        }
+
+        @Override
+        public void run() {
+            byte[] buffer = new byte[4096];
+            try {
+                for (int n; (n = in.read(buffer)) > 0;) {
+                    text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException closed) {
+                // the process ended
+            }
+        }
+
+        String text() {
+            return text.toString();
+        }
+
+        int length() {
+            return text.length();
+        }
+
+        String since(int offset) {
+            return text.substring(Math.min(offset, text.length()));
+        }
+    }
+
+    static void type(OutputStream stdin, String line) {
+        try {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,320 @@
+package dev.otto.launcher;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+import org.apache.felix.main.AutoProcessor;
+import org.apache.felix.main.Main;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+import dev.otto.api.runtime.OttoPaths;
+
+/**
+ * The entry point behind {@code bin/otto}: boots Felix over the distribution's {@code bundle/}
+ * folder with FileInstall watching {@code deploy/}, then either hands the console to Gogo or runs
+ * the given commands and exits with their outcome.
+ *
+ * <p>The launcher owns the process: it resolves paths once (and passes them to the bundles as
+ * framework properties), keeps one Otto per data folder with a lock file, and turns what happened
+ * into an exit status scripts can test.
+ */
+public final class Launcher {
+
+    static final int OK = 0;
+    static final int COMMAND_FAILED = 1;
+    static final int USAGE = 2;
+    static final int NOT_READY = 3;
+    static final int BOOT_FAILED = 4;
+
+    private static final String COMMAND_PROCESSOR = "org.apache.felix.service.command.CommandProcessor";
+    private static final String COMMAND_SESSION = "org.apache.felix.service.command.CommandSession";
+    private static final long SERVICE_WAIT_MILLIS = 60_000;
+    private static final String CONSOLE_BUNDLE = "org.apache.felix.gogo.shell";
+    /** The console's start level; conf/config.properties sets the beginning start level to match. */
+    static final int CONSOLE_START_LEVEL = 2;
+
+    private final Path home;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Launcher(Path home, PrintStream out, PrintStream err) {
+        this.home = home;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        String home = System.getProperty("otto.home");
+        if (home == null) {
+            System.err.println("otto: the system property otto.home is not set; start Otto with bin/otto");
+            System.exit(BOOT_FAILED);
+        }
+        System.exit(new Launcher(Path.of(home).toAbsolutePath().normalize(), System.out, System.err).launch(args));
+    }
+
+    int launch(String... args) {
+        Arguments arguments;
+        try {
+            arguments = Arguments.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("otto: " + e.getMessage());
+            err.println(Arguments.usage());
+            return USAGE;
+        }
+        if (arguments.mode() == Arguments.Mode.HELP) {
+            out.println(Arguments.usage());
+            return OK;
+        }
+        OttoPaths paths = OttoPaths.resolve(System::getenv, System::getProperty, userHome());
+        try {
+            Files.createDirectories(paths.dataDir());
+        } catch (IOException e) {
+            err.println("otto: cannot create the data folder " + paths.dataDir() + " (" + e.getMessage()
+                    + "); set OTTO_DATA_DIR to a writable folder");
+            return BOOT_FAILED;
+        }
+        try (FileChannel lockChannel = FileChannel.open(paths.dataDir().resolve("otto.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = lockChannel.tryLock()) {
+            if (lock == null) {
+                err.println("otto: another Otto is already running with the data folder " + paths.dataDir()
+                        + "; stop it first, or give this one its own folder with OTTO_DATA_DIR");
+                return BOOT_FAILED;
+            }
+            return boot(arguments, paths);
+        } catch (IOException e) {
+            err.println("otto: cannot lock " + paths.dataDir().resolve("otto.lock") + ": " + e.getMessage());
+            return BOOT_FAILED;
+        }
+    }
+
+    private int boot(Arguments arguments, OttoPaths paths) {
+        Framework framework;
+        try {
+            Map<String, String> properties = frameworkProperties(arguments, paths);
+            framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
+                    .newFramework(properties);
+            framework.init();
+            AutoProcessor.process(properties, framework.getBundleContext());
+            startConsoleLast(framework.getBundleContext());
+            framework.start();
+        } catch (BundleException | RuntimeException e) {
+            err.println("otto: the OSGi framework could not start: " + e.getMessage());
+            return BOOT_FAILED;
+        }
+        Thread stopOnExit = new Thread(() -> stop(framework), "otto-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
+            if (arguments.mode() == Arguments.Mode.INTERACTIVE) {
+                FrameworkEvent event = framework.waitForStop(0);
+                return event.getType() == FrameworkEvent.ERROR ? BOOT_FAILED : OK;
+            }
+            int code = runCommands(framework.getBundleContext(), arguments, paths);
+            stop(framework);
+            return code;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return BOOT_FAILED;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running: it stops the framework
+            }
+        }
+    }
+
+    /** conf/config.properties with ${...} filled in, then what only the launcher knows. */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private Map<String, String> frameworkProperties(Arguments arguments, OttoPaths paths) {
+        System.setProperty("otto.home", home.toString());
+        // The console reads etc/gosh_profile (prompt, motd, 'exit') from gosh.home.
+        System.setProperty("gosh.home", home.toString());
+        System.setProperty(Main.CONFIG_PROPERTIES_PROP, home.resolve("conf/config.properties").toUri().toString());
+        Map<String, String> config = Main.loadConfigProperties();
+        Main.copySystemProperties(config);
+        Map<String, Object> properties = new HashMap<>(config);
+        properties.put("otto.home", home.toString());
+        properties.put("otto.data", paths.dataDir().toString());
+        properties.put("otto.config", paths.configFile().toString());
+        properties.putIfAbsent(Constants.FRAMEWORK_STORAGE, paths.dataDir().resolve("felix-cache").toString());
+        // Interactive: Gogo owns the console. Scripted: the launcher runs the commands itself.
+        properties.put("gosh.args", arguments.mode() == Arguments.Mode.INTERACTIVE ? "" : "--nointeractive");
+        properties.put("felix.log.logger", new StderrFrameworkLogger(err));
+        return (Map) properties;
+    }
+
+    /**
+     * Puts the Gogo console one start level above everything else, so that its prompt appears
+     * only after the Otto bundles have started and registered their commands (otherwise an
+     * operator who types at once gets "Command not found: otto:status").
+     */
+    private static void startConsoleLast(BundleContext context) {
+        for (Bundle bundle : context.getBundles()) {
+            if (CONSOLE_BUNDLE.equals(bundle.getSymbolicName())) {
+                bundle.adapt(BundleStartLevel.class).setStartLevel(CONSOLE_START_LEVEL);
+            }
+        }
+    }
+
+    /** Waits for readiness, then runs each command in order; stops at the first that fails. */
+    private int runCommands(BundleContext context, Arguments arguments, OttoPaths paths) throws InterruptedException {
+        ServiceReference<?> reference = await(context, "(" + Constants.OBJECTCLASS + "=" + COMMAND_PROCESSOR + ")");
+        if (reference == null) {
+            err.println("otto: the Gogo command processor did not start within "
+                    + SERVICE_WAIT_MILLIS / 1000 + " s; see " + logHint(paths));
+            return BOOT_FAILED;
+        }
+        if (await(context, "(&(osgi.command.scope=otto)(osgi.command.function=await))") == null) {
+            err.println("otto: the Otto shell (bundle dev.otto.shell) did not start within "
+                    + SERVICE_WAIT_MILLIS / 1000 + " s; see " + logHint(paths));
+            return NOT_READY;
+        }
+        Object processor = context.getService(reference);
+        try {
+            Gogo gogo = new Gogo(reference.getBundle().loadClass(COMMAND_PROCESSOR),
+                    reference.getBundle().loadClass(COMMAND_SESSION), processor, out, err);
+            int code = OK;
+            try {
+                err.println("otto: " + gogo.execute("otto:await"));
+            } catch (CommandFailure notReady) {
+                err.println("otto: " + notReady.getMessage());
+                code = NOT_READY;
+            }
+            for (String command : arguments.commands()) {
+                try {
+                    String output = gogo.execute(command);
+                    if (!output.isEmpty()) {
+                        out.println(output);
+                    }
+                } catch (CommandFailure failure) {
+                    err.println("otto: '" + command + "' failed: " + failure.getMessage());
+                    code = COMMAND_FAILED;
+                    break;
+                }
+            }
+            gogo.close();
+            return code;
+        } catch (ReflectiveOperationException e) {
+            err.println("otto: the Gogo runtime in bundle/ is not the expected version: " + e);
+            return BOOT_FAILED;
+        } finally {
+            context.ungetService(reference);
+        }
+    }
+
+    private static ServiceReference<?> await(BundleContext context, String filter) throws InterruptedException {
+        long deadline = System.nanoTime() + SERVICE_WAIT_MILLIS * 1_000_000;
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                ServiceReference<?>[] found = context.getServiceReferences((String) null, filter);
+                if (found != null && found.length > 0) {
+                    return found[0];
+                }
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalArgumentException(filter, e);
+            }
+            Thread.sleep(50);
+        }
+        return null;
+    }
+
+    private static String logHint(OttoPaths paths) {
+        return "the log above and " + paths.logFile();
+    }
+
+    /** {@code ~} as the shell means it: {@code $HOME}, which Java's user.home ignores. */
+    static Path userHome() {
+        String home = System.getenv("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
+    }
+
+    private void stop(Framework framework) {
+        try {
+            framework.stop();
+            FrameworkEvent event = framework.waitForStop(30_000);
+            if (event.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                err.println("otto: the framework did not stop within 30 s");
+            }
+        } catch (BundleException e) {
+            err.println("otto: stopping the framework failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A Gogo command that threw; the message is the command's own. */
+    static final class CommandFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CommandFailure(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * One Gogo session, reached reflectively: the Gogo API lives in a bundle's class loader, not on
+     * the launcher's class path.
+     */
+    static final class Gogo {
+        private static final int INSPECT = 0; // Converter.INSPECT: the full rendering of a result
+
+        private final Object session;
+        private final Method execute;
+        private final Method format;
+        private final Method close;
+
+        Gogo(Class<?> processorType, Class<?> sessionType, Object processor, PrintStream out, PrintStream err)
+                throws ReflectiveOperationException {
+            InputStream noInput = new ByteArrayInputStream(new byte[0]);
+            this.session = processorType.getMethod("createSession", InputStream.class, OutputStream.class,
+                    OutputStream.class).invoke(processor, noInput, out, err);
+            this.execute = sessionType.getMethod("execute", CharSequence.class);
+            this.format = sessionType.getMethod("format", Object.class, int.class);
+            this.close = sessionType.getMethod("close");
+        }
+
+        String execute(String command) throws CommandFailure, ReflectiveOperationException {
+            Object result;
+            try {
+                result = execute.invoke(session, command);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+                throw new CommandFailure(message);
+            }
+            if (result == null) {
+                return "";
+            }
+            Object text = format.invoke(session, result, INSPECT);
+            return text == null ? "" : text.toString().stripTrailing();
+        }
+
+        void close() throws ReflectiveOperationException {
+            close.invoke(session);
+        }
+    }
+}
