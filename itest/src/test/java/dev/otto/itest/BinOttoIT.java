@@ -83,6 +83,19 @@ class BinOttoIT {
     }
 
     @Test
+    void configCheckValidatesFilesAndNamesEachProblemWithItsPlace() throws IOException {
+        OttoProcess otto = OttoProcess.freshCopy();
+        Path bad = otto.root.resolve("bad.jsonc");
+        Files.writeString(bad, "{\n  \"modelManagement\": {\"routing\": {\"attemptBudget\": 30}}\n}\n");
+        Path example = otto.home.resolve("conf/config.jsonc.example");
+        OttoProcess.Outcome outcome = otto.run("run", "otto:config-check " + example, "otto:config-check " + bad);
+        assertThat(outcome.exitCode()).as(outcome.toString()).isEqualTo(1);
+        assertThat(outcome.stdout()).contains(example + " is valid: version defaults");
+        assertThat(outcome.stderr()).contains(bad + " is invalid, 1 problem:",
+                bad + ":2:52: modelManagement.routing.attemptBudget: must be a whole number between 1 and 20");
+    }
+
+    @Test
     void aFailingCommandStopsTheScriptWithExitOne() {
         OttoProcess.Outcome outcome = OttoProcess.freshCopy().run("run", "otto:nope", "otto:status");
         assertThat(outcome.exitCode()).as(outcome.toString()).isEqualTo(1);

@@ -36,7 +36,7 @@ final class LogLineFormatter {
         if (logger != null && !logger.isEmpty() && !logger.equals(bundle)) {
             line.append(" [").append(logger).append(']');
         }
-        line.append(' ').append(message == null ? "" : oneLine(message));
+        line.append(' ').append(message == null ? "" : indentContinuation(message));
         if (exception != null) {
             line.append(System.lineSeparator());
             line.append(fullTrace ? stackTrace(exception) : causeChain(exception));
@@ -49,8 +49,14 @@ final class LogLineFormatter {
         return name.length() >= 5 ? name : name + " ".repeat(5 - name.length());
     }
 
+    /** Continuation lines of a multi-line message are indented, so each entry still starts at column 0. */
+    private static String indentContinuation(String message) {
+        return message.strip().replace("\r\n", "\n").replace('\r', '\n').replace("\n", System.lineSeparator() + "    ");
+    }
+
+    /** A cause's message stays on its own line of the chain. */
     private static String oneLine(String message) {
-        return message.replace("\r\n", " | ").replace('\n', ' ').replace('\r', ' ');
+        return message.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
     }
 
     /** Each cause on its own indented line, then where the root cause was thrown. */

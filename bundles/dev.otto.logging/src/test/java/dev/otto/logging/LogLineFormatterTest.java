@@ -15,7 +15,8 @@ class LogLineFormatterTest {
     void oneReadableLineWithTimeLevelBundleLoggerAndMessage() {
         assertThat(LogLineFormatter.format(T, LogLevel.WARN, "dev.otto.catalog", "dev.otto.catalog.Refresh",
                 "refresh failed\nkeeping the last snapshot", null, false))
-                .isEqualTo("2026-11-21T21:40:00.123Z WARN  dev.otto.catalog [dev.otto.catalog.Refresh] refresh failed keeping the last snapshot");
+                .isEqualTo("2026-11-21T21:40:00.123Z WARN  dev.otto.catalog [dev.otto.catalog.Refresh] refresh failed"
+                        + System.lineSeparator() + "    keeping the last snapshot");
         assertThat(LogLineFormatter.format(T, LogLevel.ERROR, null, null, "framework", null, false))
                 .isEqualTo("2026-11-21T21:40:00.123Z ERROR - framework");
     }
