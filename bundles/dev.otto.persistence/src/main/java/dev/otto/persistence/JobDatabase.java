@@ -1,0 +1,238 @@
+package dev.otto.persistence;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The SQLite file {@code otto.db}: created owner-only (0600), migrated at open, then used through
+ * one connection that this class serialises.
+ *
+ * <p>Every connection (Flyway's and this class's) runs in WAL mode with {@code synchronous=FULL},
+ * so a commit that returned survives a crash or power loss; with {@code busy_timeout}, so another
+ * connection's lock is waited for rather than reported; and with {@code foreign_keys} on. Writes
+ * run in {@code BEGIN IMMEDIATE} transactions: the write lock is taken up front, with the busy
+ * wait, instead of being upgraded mid-transaction, where SQLite would fail with SQLITE_BUSY
+ * at once to avoid a deadlock.
+ */
+final class JobDatabase implements AutoCloseable {
+
+    /** How long a write waits for another connection's lock before it fails. */
+    static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    /** One unit of work on the connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private final Path file;
+    private final String schemaVersion;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Connection connection; // guarded by lock; null once closed
+
+    private JobDatabase(Path file, String schemaVersion, Connection connection) {
+        this.file = file;
+        this.schemaVersion = schemaVersion;
+        this.connection = connection;
+    }
+
+    /**
+     * Opens the database, creating it if needed, and migrates it to the newest schema.
+     *
+     * @param file the database file
+     * @param migrationLocations Flyway locations of the migrations
+     * @param reporter where to say what happens
+     * @return the open database
+     * @throws IllegalStateException with a message saying what was wrong and what to do
+     */
+    static JobDatabase open(Path file, List<String> migrationLocations, Reporter reporter) {
+        createOwnerOnly(file, reporter);
+        SQLiteDataSource dataSource = dataSource(file);
+        String version = new SchemaMigrator(file, dataSource, migrationLocations, reporter).migrate();
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the job database " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            requireWal(connection, file);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+        return new JobDatabase(file, version, connection);
+    }
+
+    /** Opens with the migrations shipped in this bundle. */
+    static JobDatabase open(Path file, Reporter reporter) {
+        return open(file, List.of(SchemaMigrator.LOCATION), reporter);
+    }
+
+    /**
+     * The settings every connection gets, each PRAGMA run as a statement of its own when the
+     * connection opens (a single init string would run only its first statement).
+     */
+    static SQLiteDataSource dataSource(Path file) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.enforceForeignKeys(true);
+        // what JDBC's setAutoCommit(false) begins, for Flyway's transactions
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        return dataSource;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The schema version in force, e.g. {@code V2}. */
+    String schemaVersion() {
+        return schemaVersion;
+    }
+
+    /**
+     * Runs {@code work} in a {@code BEGIN IMMEDIATE} transaction and commits; rolls back if it
+     * throws. A returned commit is durable.
+     */
+    <T> T write(String what, Work<T> work) {
+        lock.lock();
+        try {
+            Connection c = open();
+            execute(c, "BEGIN IMMEDIATE");
+            boolean committed = false;
+            try {
+                T result = work.run(c);
+                execute(c, "COMMIT");
+                committed = true;
+                return result;
+            } finally {
+                if (!committed) {
+                    rollbackQuietly(c);
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(what, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code work}, which reads only; one statement sees one consistent snapshot. */
+    <T> T read(String what, Work<T> work) {
+        lock.lock();
+        try {
+            return work.run(open());
+        } catch (SQLException e) {
+            throw failure(what, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the connection; later calls fail saying so. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (connection != null) {
+                closeQuietly(connection);
+                connection = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Connection open() {
+        if (connection == null) {
+            throw new IllegalStateException("the job database " + file + " is closed: the persistence bundle "
+                    + "(dev.otto.persistence) is stopping or stopped; start it again");
+        }
+        return connection;
+    }
+
+    private IllegalStateException failure(String what, SQLException e) {
+        // SQLite's messages name constraints and columns, never bound values (prompts stay out)
+        return new IllegalStateException(what + " failed in " + file + ": " + e.getMessage(), e);
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement statement = c.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            execute(c, "ROLLBACK");
+        } catch (SQLException alreadyRolledBack) {
+            // SQLite ends the transaction itself on some errors; nothing is left to undo
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // closing a SQLite connection fails only when statements are still open: none are
+        }
+    }
+
+    private static void requireWal(Connection c, Path file) {
+        try (Statement statement = c.createStatement(); ResultSet rs = statement.executeQuery("PRAGMA journal_mode")) {
+            String mode = rs.next() ? rs.getString(1) : "unknown";
+            if (!"wal".equalsIgnoreCase(mode)) {
+                throw new IllegalStateException("the job database " + file + " runs in journal mode " + mode
+                        + ", not WAL: its file system does not support WAL (shared memory); put the data folder "
+                        + "on a local file system (OTTO_DATA_DIR or -Dotto.data)");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the journal mode of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the file owner-only before SQLite does, or tightens an existing one; SQLite gives -wal and -shm the same mode. */
+    private static void createOwnerOnly(Path file, Reporter reporter) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                reporter.info("created the job database " + file);
+            } catch (FileAlreadyExistsException exists) {
+                for (Path f : List.of(file, Path.of(file + "-wal"), Path.of(file + "-shm"))) {
+                    if (Files.exists(f) && !Files.getPosixFilePermissions(f).equals(OWNER_ONLY)) {
+                        Files.setPosixFilePermissions(f, OWNER_ONLY);
+                        reporter.warn("tightened the permissions of " + f + " to 0600 (owner only)");
+                    }
+                }
+            }
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalStateException("the data folder's file system has no POSIX permissions, so " + file
+                    + " cannot be made owner-only: put the data folder on a POSIX file system", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the job database " + file + ": " + e
+                    + "; check that the data folder (OTTO_DATA_DIR or -Dotto.data) is writable", e);
+        }
+    }
+}

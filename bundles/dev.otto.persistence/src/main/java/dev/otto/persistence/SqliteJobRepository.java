@@ -1,0 +1,300 @@
+package dev.otto.persistence;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import dev.otto.api.job.Job;
+import dev.otto.api.job.JobDraft;
+import dev.otto.api.job.JobRepository;
+import dev.otto.api.job.NoSuchJobException;
+import dev.otto.api.model.Flow;
+import dev.otto.api.model.ModelRef;
+import dev.otto.api.runtime.OttoPaths;
+
+/**
+ * Jobs in the {@code jobs} table of {@code <data>/otto.db}. Activation opens and migrates the
+ * database, so the bundle migrates on start; a refused or failed migration fails activation with
+ * one clear message and the service is never registered.
+ */
+@Component(service = JobRepository.class, immediate = true)
+public final class SqliteJobRepository implements JobRepository {
+
+    /** Longest accepted job name and schedule, in characters: they are one-line labels. */
+    static final int MAX_LABEL_LENGTH = 200;
+
+    /** Fixed width, so the stored text sorts in time order. */
+    private static final DateTimeFormatter STORED_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static final String COLUMNS = "id, name, flow, schedule, prompt, enabled, model_ref, created_at, updated_at";
+
+    private final JobDatabase database;
+    private final Clock clock;
+
+    @Activate
+    public SqliteJobRepository(BundleContext context, @Reference(service = LoggerFactory.class) Logger logger) {
+        this(openLogged(OttoPaths.resolve(System::getenv, context::getProperty,
+                Path.of(System.getProperty("user.home"))).database(), logger), Clock.systemUTC());
+    }
+
+    SqliteJobRepository(JobDatabase database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    @Deactivate
+    void deactivate() {
+        database.close();
+    }
+
+    /** Closes the database; for use outside OSGi. */
+    void close() {
+        database.close();
+    }
+
+    private static JobDatabase openLogged(Path file, Logger logger) {
+        try {
+            return JobDatabase.open(file, Reporter.of(logger));
+        } catch (RuntimeException e) {
+            // The details (Flyway's report, SQLite's error) go to the log. The exception that fails
+            // activation carries only the clear message: otto:status shows a failure's innermost cause.
+            logger.error(e.getMessage(), e);
+            throw new IllegalStateException(e.getMessage());
+        }
+    }
+
+    @Override
+    public Job create(JobDraft draft) {
+        checkDraft(draft);
+        Instant now = now();
+        return database.write("creating a job", c -> {
+            long id;
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (name, flow, schedule, prompt, enabled,"
+                    + " model_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bindDraft(insert, draft);
+                insert.setString(7, STORED_TIME.format(now));
+                insert.setString(8, STORED_TIME.format(now));
+                insert.executeUpdate();
+            }
+            try (PreparedStatement last = c.prepareStatement("SELECT last_insert_rowid()"); ResultSet rs = last.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+            return new Job(id, draft.name(), draft.flow(), draft.schedule(), draft.prompt(), draft.enabled(),
+                    draft.modelRef(), now, now);
+        });
+    }
+
+    @Override
+    public Optional<Job> get(long id) {
+        if (id <= 0) {
+            return Optional.empty();
+        }
+        return database.read("reading job " + id, c -> find(c, id));
+    }
+
+    @Override
+    public List<Job> list() {
+        return database.read("listing the jobs", c -> query(c, "SELECT " + COLUMNS + " FROM jobs ORDER BY id", null));
+    }
+
+    @Override
+    public List<Job> list(Flow flow) {
+        Objects.requireNonNull(flow, "flow must not be null");
+        return database.read("listing the jobs of flow " + flow.wireName(), c -> query(c,
+                "SELECT " + COLUMNS + " FROM jobs WHERE flow = ? ORDER BY id", flow.wireName()));
+    }
+
+    @Override
+    public Job update(long id, JobDraft draft) {
+        checkDraft(draft);
+        Instant now = now();
+        return database.write("updating job " + id, c -> {
+            Instant createdAt = createdAt(c, id);
+            Instant updatedAt = later(now, createdAt);
+            try (PreparedStatement update = c.prepareStatement("UPDATE jobs SET name = ?, flow = ?, schedule = ?,"
+                    + " prompt = ?, enabled = ?, model_ref = ?, updated_at = ? WHERE id = ?")) {
+                bindDraft(update, draft);
+                update.setString(7, STORED_TIME.format(updatedAt));
+                update.setLong(8, id);
+                update.executeUpdate();
+            }
+            return new Job(id, draft.name(), draft.flow(), draft.schedule(), draft.prompt(), draft.enabled(),
+                    draft.modelRef(), createdAt, updatedAt);
+        });
+    }
+
+    @Override
+    public boolean delete(long id) {
+        if (id <= 0) {
+            return false;
+        }
+        return database.write("deleting job " + id, c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
+                delete.setLong(1, id);
+                return delete.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public Job setModelRef(long id, ModelRef modelRefOrNull) {
+        Instant now = now();
+        return database.write("setting the model of job " + id, c -> {
+            // only created_at is read first: this must also repair a row whose stored model_ref is malformed
+            Instant updatedAt = later(now, createdAt(c, id));
+            try (PreparedStatement update = c.prepareStatement("UPDATE jobs SET model_ref = ?, updated_at = ? WHERE id = ?")) {
+                setNullable(update, 1, modelRefOrNull == null ? null : modelRefOrNull.toString());
+                update.setString(2, STORED_TIME.format(updatedAt));
+                update.setLong(3, id);
+                update.executeUpdate();
+            }
+            return find(c, id).orElseThrow(() -> new NoSuchJobException(id));
+        });
+    }
+
+    /** What the API records do not check: one-line labels of bounded length. */
+    private static void checkDraft(JobDraft draft) {
+        Objects.requireNonNull(draft, "draft must not be null");
+        checkLabel(draft.name(), "name");
+        checkLabel(draft.schedule(), "schedule");
+    }
+
+    private static void checkLabel(String value, String field) {
+        if (value.length() > MAX_LABEL_LENGTH) {
+            throw new IllegalArgumentException(field + " is " + value.length() + " characters long: at most "
+                    + MAX_LABEL_LENGTH + " are allowed");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException(field + " contains a line break, tab or other control character:"
+                    + " write it on one line");
+        }
+        if (!value.equals(value.strip())) {
+            throw new IllegalArgumentException(field + " has leading or trailing whitespace: remove it");
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isBefore(b) ? b : a;
+    }
+
+    private static void bindDraft(PreparedStatement statement, JobDraft draft) throws SQLException {
+        statement.setString(1, draft.name());
+        statement.setString(2, draft.flow().wireName());
+        statement.setString(3, draft.schedule());
+        statement.setString(4, draft.prompt());
+        statement.setInt(5, draft.enabled() ? 1 : 0);
+        setNullable(statement, 6, draft.modelRef() == null ? null : draft.modelRef().toString());
+    }
+
+    private static void setNullable(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+
+    private static Instant createdAt(Connection c, long id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT created_at FROM jobs WHERE id = ?")) {
+            select.setLong(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NoSuchJobException(id);
+                }
+                return parseTime(id, "created_at", rs.getString(1));
+            }
+        }
+    }
+
+    private Optional<Job> find(Connection c, long id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
+            select.setLong(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(toJob(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private List<Job> query(Connection c, String sql, String parameter) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(sql)) {
+            if (parameter != null) {
+                select.setString(1, parameter);
+            }
+            List<Job> jobs = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    jobs.add(toJob(rs));
+                }
+            }
+            return Collections.unmodifiableList(jobs);
+        }
+    }
+
+    /** A stored row back as a {@link Job}; a row edited by hand into something invalid is named, with the fix. */
+    private Job toJob(ResultSet rs) throws SQLException {
+        long id = rs.getLong("id");
+        Flow flow;
+        try {
+            flow = Flow.fromWire(rs.getString("flow"));
+        } catch (IllegalArgumentException e) {
+            throw unreadable(id, "flow", e.getMessage(), "set a known flow with the sqlite3 tool, or delete the job");
+        }
+        String storedRef = rs.getString("model_ref");
+        ModelRef modelRef;
+        try {
+            modelRef = storedRef == null ? null : ModelRef.parse(storedRef);
+        } catch (IllegalArgumentException e) {
+            throw unreadable(id, "model_ref", e.getMessage(),
+                    "fix it with otto:job-model " + id + " <provider/model|none>");
+        }
+        Instant createdAt = parseTime(id, "created_at", rs.getString("created_at"));
+        Instant updatedAt = parseTime(id, "updated_at", rs.getString("updated_at"));
+        try {
+            return new Job(id, rs.getString("name"), flow, rs.getString("schedule"), rs.getString("prompt"),
+                    rs.getInt("enabled") != 0, modelRef, createdAt, updatedAt);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw unreadable(id, "row", e.getMessage(), "correct it with the sqlite3 tool, or delete the job");
+        }
+    }
+
+    private static Instant parseTime(long id, String column, String text) {
+        try {
+            return Instant.parse(text);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("job " + id + " has an unreadable " + column + " " + text
+                    + ": expected an ISO-8601 UTC time; correct it with the sqlite3 tool");
+        }
+    }
+
+    private IllegalStateException unreadable(long id, String field, String problem, String fix) {
+        return new IllegalStateException("job " + id + " in " + database.file() + " has an invalid " + field + " ("
+                + problem + "): " + fix);
+    }
+}

@@ -1,0 +1,199 @@
+package dev.otto.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.otto.api.job.Job;
+
+/** Flyway migrations of real SQLite files: fresh, from V1, refused, tampered, failed. */
+class MigrationTest {
+
+    private static final String V1 = "V1__create_jobs.sql";
+    private static final String V2 = "V2__add_jobs_model_ref.sql";
+
+    @TempDir
+    Path dir;
+
+    private final RecordingReporter reporter = new RecordingReporter();
+
+    @Test
+    void aFreshDatabaseIsCreatedOwnerOnlyAndMigratedToV2() throws Exception {
+        Path db = dir.resolve("data/otto.db");
+        try (JobDatabase database = JobDatabase.open(db, reporter)) {
+            assertThat(database.schemaVersion()).isEqualTo("V2");
+            assertThat(Files.exists(Path.of(db + "-wal"))).isTrue();
+            for (Path file : List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"))) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+                        .isEqualTo("rw-------");
+            }
+        }
+        assertThat(Sql.columns(db, "jobs")).containsExactly(
+                "id", "name", "flow", "schedule", "prompt", "enabled", "created_at", "updated_at", "model_ref");
+        assertThat(Sql.rows(db, "SELECT version, description, success FROM flyway_schema_history ORDER BY installed_rank"))
+                .containsExactly("1|create jobs|1", "2|add jobs model ref|1");
+        assertThat(reporter.lines.get(0)).isEqualTo("INFO created the job database " + db);
+        assertThat(reporter.lines.get(1))
+                .isEqualTo("INFO migrating " + db + " from empty to V2: V1 (create jobs), V2 (add jobs model ref)");
+        assertThat(reporter.lines.get(2)).matches("INFO migrated " + java.util.regex.Pattern.quote(db.toString())
+                + " to V2 in \\d+ ms");
+
+        reporter.lines.clear();
+        try (JobDatabase again = JobDatabase.open(db, reporter)) {
+            assertThat(again.schemaVersion()).isEqualTo("V2");
+        }
+        assertThat(reporter.lines).containsExactly("INFO job database " + db + " is at schema V2, up to date");
+    }
+
+    @Test
+    void everyConnectionRunsInWalWithFullSyncABusyTimeoutAndForeignKeys() throws Exception {
+        Path db = dir.resolve("otto.db");
+        Map<String, String> expected = Map.of("journal_mode", "wal", "synchronous", "2",
+                "busy_timeout", String.valueOf(JobDatabase.BUSY_TIMEOUT_MILLIS), "foreign_keys", "1");
+        try (JobDatabase database = JobDatabase.open(db, reporter)) {
+            for (var pragma : expected.entrySet()) {
+                // the connection the repository works with
+                String value = database.read("pragma", c -> Sql.one(c, "PRAGMA " + pragma.getKey()));
+                assertThat(value).as(pragma.getKey()).isEqualTo(pragma.getValue());
+                // and any other one the data source gives out (Flyway's)
+                try (Connection other = JobDatabase.dataSource(db).getConnection()) {
+                    assertThat(Sql.one(other, "PRAGMA " + pragma.getKey())).as(pragma.getKey()).isEqualTo(pragma.getValue());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDatabaseAtV1WithRowsMigratesToV2KeepingEveryRowWithANullModel() throws Exception {
+        Path db = dir.resolve("otto.db");
+        Path v1Only = migrations("v1", Map.of(V1, shipped(V1)));
+        try (JobDatabase atV1 = JobDatabase.open(db, List.of("filesystem:" + v1Only), reporter)) {
+            assertThat(atV1.schemaVersion()).isEqualTo("V1");
+        }
+        Sql.execute(db,
+                "INSERT INTO jobs (name, flow, schedule, prompt, enabled, created_at, updated_at) VALUES "
+                        + "('digest', 'scheduledTasks', '0 3 * * *', 'Summarize the day', 1, '2026-01-02T03:04:05.006Z', '2026-01-02T03:04:05.006Z'),"
+                        + "('pulse', 'heartbeat', '*/5 * * * *', 'Are you alive?', 0, '2026-01-03T00:00:00.000Z', '2026-01-04T00:00:00.000Z')");
+        List<String> before = Sql.rows(db, "SELECT * FROM jobs ORDER BY id");
+        reporter.lines.clear();
+
+        try (JobDatabase migrated = JobDatabase.open(db, reporter)) {
+            assertThat(migrated.schemaVersion()).isEqualTo("V2");
+            List<Job> jobs = new SqliteJobRepository(migrated, java.time.Clock.systemUTC()).list();
+            assertThat(jobs).extracting(Job::name).containsExactly("digest", "pulse");
+            assertThat(jobs).allSatisfy(job -> assertThat(job.modelRef()).isNull());
+            assertThat(jobs.get(1).enabled()).isFalse();
+        }
+        assertThat(reporter.lines.get(0)).isEqualTo("INFO migrating " + db + " from V1 to V2: V2 (add jobs model ref)");
+        // every V1 column of every row is as it was, and the new column is NULL
+        assertThat(Sql.rows(db, "SELECT id, name, flow, schedule, prompt, enabled, created_at, updated_at FROM jobs ORDER BY id"))
+                .isEqualTo(before);
+        assertThat(Sql.rows(db, "SELECT count(*) FROM jobs WHERE model_ref IS NULL")).containsExactly("2");
+    }
+
+    @Test
+    void aDatabaseNewerThanTheCodeIsRefusedNamingBothVersionsAndLeftAsItWas() throws Exception {
+        Path db = dir.resolve("otto.db");
+        Path newer = migrations("newer", Map.of(V1, shipped(V1), V2, shipped(V2),
+                "V3__add_later.sql", "CREATE TABLE later (x TEXT);"));
+        JobDatabase.open(db, List.of("filesystem:" + newer), reporter).close();
+        List<String> history = Sql.rows(db, "SELECT * FROM flyway_schema_history ORDER BY installed_rank");
+
+        assertThatThrownBy(() -> JobDatabase.open(db, reporter))
+                .isInstanceOf(SchemaMigrator.SchemaException.class)
+                .hasMessage("the job database " + db + " is at schema version V3, newer than this Otto knows (V2):"
+                        + " a newer Otto wrote it. Run that newer Otto, or restore a backup of the database taken at V2"
+                        + " or earlier; nothing was changed");
+        assertThat(Sql.rows(db, "SELECT * FROM flyway_schema_history ORDER BY installed_rank")).isEqualTo(history);
+        assertThat(Sql.columns(db, "later")).containsExactly("x");
+    }
+
+    @Test
+    void anEditedAppliedMigrationIsCaughtSayingWhatToDo() throws Exception {
+        Path db = dir.resolve("otto.db");
+        JobDatabase.open(db, reporter).close();
+        Path edited = migrations("edited", Map.of(
+                V1, shipped(V1).replace("schedule   TEXT    NOT NULL,", "schedule   TEXT    NOT NULL, owner TEXT,"),
+                V2, shipped(V2)));
+
+        assertThatThrownBy(() -> JobDatabase.open(db, List.of("filesystem:" + edited), reporter))
+                .isInstanceOf(SchemaMigrator.SchemaException.class)
+                .hasMessageStartingWith("migration V1 (create jobs) was edited after it ran on " + db + " (checksum ")
+                .hasMessageEndingWith(" in this build): put back the original migration and make the change in a new one,"
+                        + " or run the Otto build that created this database; nothing was changed");
+        assertThat(Sql.columns(db, "jobs")).doesNotContain("owner");
+    }
+
+    @Test
+    void aFailingMigrationStopsWithTheDatabasesReasonAndLeavesTheSchemaUntouched() throws Exception {
+        Path db = dir.resolve("otto.db");
+        JobDatabase.open(db, List.of("filesystem:" + migrations("v1", Map.of(V1, shipped(V1)))), reporter).close();
+        Sql.execute(db, "INSERT INTO jobs (name, flow, schedule, prompt, created_at, updated_at) VALUES "
+                + "('digest', 'scheduledTasks', 'daily', 'p', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')");
+        Path broken = migrations("broken", Map.of(V1, shipped(V1), V2, shipped(V2),
+                "V3__broken.sql", "ALTER TABLE jobs ADD COLUMN owner TEXT;\nINSERT INTO no_such_table VALUES (1);"));
+
+        assertThatThrownBy(() -> JobDatabase.open(db, List.of("filesystem:" + broken), reporter))
+                .isInstanceOf(SchemaMigrator.SchemaException.class)
+                .hasMessageStartingWith("migrating " + db + " from V1 to V3 failed: ")
+                .hasMessageContaining("no such table: no_such_table")
+                .hasMessageEndingWith("; the schema is still at V1, unchanged. Install an Otto build with a working"
+                        + " migration, or restore a backup");
+        // neither V2 nor the first half of V3 stayed: the whole run was one transaction
+        assertThat(Sql.columns(db, "jobs")).doesNotContain("model_ref", "owner");
+        assertThat(Sql.rows(db, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL")).containsExactly("1");
+        assertThat(Sql.rows(db, "SELECT name FROM jobs")).containsExactly("digest");
+    }
+
+    @Test
+    void aFileThatIsNotADatabaseIsRefusedSayingWhatToDo() throws Exception {
+        Path db = dir.resolve("otto.db");
+        Files.writeString(db, "this is not a database, just some text that is long enough to have a header page".repeat(20));
+        assertThatThrownBy(() -> JobDatabase.open(db, reporter))
+                .hasMessageStartingWith("cannot read the schema history of " + db + ": ")
+                .hasMessageContaining("NOTADB")
+                .hasMessageEndingWith("if this file is not an Otto database, move it aside and start again");
+    }
+
+    @Test
+    void aLooseFileModeIsTightenedToOwnerOnly() throws Exception {
+        Path db = dir.resolve("otto.db");
+        JobDatabase.open(db, reporter).close();
+        Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-r--r--"));
+        reporter.lines.clear();
+        JobDatabase.open(db, reporter).close();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).isEqualTo("rw-------");
+        assertThat(reporter.lines).contains("WARN tightened the permissions of " + db + " to 0600 (owner only)");
+    }
+
+    private Path migrations(String name, Map<String, String> files) throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("migrations-" + name));
+        for (var file : files.entrySet()) {
+            Files.writeString(folder.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+        }
+        return folder;
+    }
+
+    /** A migration exactly as the bundle ships it. */
+    private static String shipped(String name) throws IOException {
+        try (InputStream in = MigrationTest.class.getResourceAsStream("/db/migration/" + name)) {
+            if (in == null) {
+                throw new AssertionError("no shipped migration " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+}
