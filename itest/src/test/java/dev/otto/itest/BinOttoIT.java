@@ -31,7 +31,7 @@ class BinOttoIT {
     void helpExplainsTheInteractiveAndTheScriptedForm() {
         OttoProcess.Outcome outcome = OttoProcess.freshCopy().run("--help");
         assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
-        assertThat(outcome.stdout()).contains("otto run '<command>'", "interactive Gogo shell", "OTTO_DATA_DIR", "deploy");
+        assertThat(outcome.stdout()).contains("otto [--with-opencode] run '<command>'", "interactive Gogo shell", "--with-opencode", "OTTO_DATA_DIR", "deploy");
     }
 
     @Test
@@ -93,6 +93,56 @@ class BinOttoIT {
         assertThat(outcome.stdout()).contains(example + " is valid: version defaults");
         assertThat(outcome.stderr()).contains(bad + " is invalid, 1 problem:",
                 bad + ":2:52: modelManagement.routing.attemptBudget: must be a whole number between 1 and 20");
+    }
+
+    @Test
+    void anUnreachableOpenCodeStopsStartupWithOneClearErrorAndNoShell() throws Exception {
+        java.net.URI unreachable = CatalogUnreachableIT.closedPort();
+        OttoProcess otto = OttoProcess.freshCopy(unreachable);
+        OttoProcess.Outcome scripted = otto.run("run", "otto:status");
+        assertThat(scripted.exitCode()).as(scripted.toString()).isEqualTo(3);
+        assertThat(scripted.stderr()).contains("Otto cannot start: the first model catalog fetch failed",
+                "catalog fetch from " + unreachable + " failed: connection refused",
+                "What to do: start OpenCode", otto.configFile().toString());
+
+        OttoProcess.Outcome interactive = otto.run();
+        assertThat(interactive.exitCode()).as(interactive.toString()).isEqualTo(3);
+        assertThat(interactive.stdout()).doesNotContain("otto> ");
+        assertThat(interactive.stderr()).contains("Otto did not start", "connection refused");
+    }
+
+    @Test
+    void withOpenCodeStartsThePinnedServerUsesItAndStopsIt() throws Exception {
+        // the config points at nothing: only the managed server can make this start
+        OttoProcess otto = OttoProcess.freshCopy(CatalogUnreachableIT.closedPort());
+        OttoProcess.Outcome outcome = otto.run("--with-opencode", "run", "otto:catalog --json");
+        assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
+        JsonNode catalog = new ObjectMapper().readTree(outcome.stdout());
+        assertThat(catalog.get("opencode_version").asText()).isEqualTo("1.18.33");
+        String source = catalog.get("source").asText();
+        assertThat(source).startsWith("http://127.0.0.1:");
+        String port = source.replaceAll("^http://127\\.0\\.0\\.1:(\\d+).*$", "$1");
+        assertThat(otto.dataDir.resolve("opencode")).isDirectory();
+        assertThat(otto.dataDir.resolve("logs/opencode.log")).exists();
+        Eventually.awaitTrue("no OpenCode left listening on port " + port, WAIT, () -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().arguments().map(a -> String.join(" ", a).contains("--port " + port)).orElse(false)));
+    }
+
+    @Test
+    void noProviderKeyReachesAnyFileOrOutputOfOtto() throws IOException {
+        OttoProcess otto = OttoProcess.freshCopy();
+        OttoProcess.Outcome outcome = otto.run("run", "otto:catalog", "otto:catalog openai", "otto:catalog --json",
+                "otto:status --json", "otto:config --json");
+        assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
+        assertThat(outcome.stdout() + outcome.stderr()).doesNotContain(OpenCodeServer.CANARY_KEY);
+        try (java.util.stream.Stream<Path> files = Files.walk(otto.dataDir)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                if (!file.toString().contains("felix-cache")) {
+                    assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+                            .as(file.toString()).doesNotContain(OpenCodeServer.CANARY_KEY);
+                }
+            }
+        }
     }
 
     @Test

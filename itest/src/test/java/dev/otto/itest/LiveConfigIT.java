@@ -76,8 +76,8 @@ public class LiveConfigIT {
     }
 
     private static String heartbeat(String model, String deadline) {
-        return "{\n  // edited live\n  \"modelManagement\": {\n    \"flowDefaults\": {\"heartbeat\": \"" + model + "\"},\n"
-                + "    \"routing\": {\"runDeadline\": \"" + deadline + "\"},\n  },\n}\n";
+        return "// edited live\n" + OttoContainer.configFor(OpenCodeServer.shared().url(),
+                "\"flowDefaults\": {\"heartbeat\": \"" + model + "\"},\n    \"routing\": {\"runDeadline\": \"" + deadline + "\"}");
     }
 
     private List<String> publishedFlowDefaults() throws Exception {
@@ -104,7 +104,7 @@ public class LiveConfigIT {
         assertEquals(ModelRef.parse("openai/gpt-5.4-mini"), config.current().flowDefaults().forFlow(Flow.HEARTBEAT).orElseThrow());
         String good = config.current().versionId();
 
-        save("{\"modelManagement\": {\"flowDefaults\": {\"heartbeat\": \"missing-slash\"}}}");
+        save(OttoContainer.configFor(OpenCodeServer.shared().url(), "\"flowDefaults\": {\"heartbeat\": \"missing-slash\"}"));
         Eventually.awaitTrue("the invalid version rejected", WAIT, () -> config.status().state() == ConfigStatus.State.REJECTED);
         assertEquals(good, config.current().versionId());
         assertTrue(publishedFlowDefaults().contains("heartbeat=openai/gpt-5.4-mini"));

@@ -64,8 +64,22 @@ public final class OttoContainer {
         }
     }
 
+    /** The container against the JVM's shared OpenCode server. */
     public static Option[] options() {
+        return options(OpenCodeServer.shared().url());
+    }
+
+    /**
+     * The container with its catalog pointed at {@code opencodeUrl}, written into the container's
+     * config.jsonc ({@link #configFor}).
+     */
+    public static Option[] options(java.net.URI opencodeUrl) {
         Path data = workFolder("data-");
+        try {
+            Files.writeString(data.resolve("config.jsonc"), configFor(opencodeUrl, ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Path deploy = workFolder("deploy-");
         List<Option> options = new ArrayList<>();
         for (Path jar : distributionBundles()) {
@@ -84,6 +98,12 @@ public final class OttoContainer {
         options.add(frameworkProperty("ds.loglevel").value("warn"));
         options.add(cleanCaches(true));
         return options.toArray(new Option[0]);
+    }
+
+    /** A config.jsonc whose catalog points at {@code opencodeUrl}, plus more {@code modelManagement} sections. */
+    public static String configFor(java.net.URI opencodeUrl, String moreSections) {
+        return "{\n  \"modelManagement\": {\n    \"catalog\": {\"opencodeUrl\": \"" + opencodeUrl + "\"},\n"
+                + (moreSections.isEmpty() ? "" : "    " + moreSections + ",\n") + "  },\n}\n";
     }
 
     private static String required(String property) {

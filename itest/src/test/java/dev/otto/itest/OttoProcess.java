@@ -6,12 +6,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A copy of the built distribution with a home and data folder of its own, and {@code bin/otto}
@@ -41,10 +43,30 @@ final class OttoProcess {
 
     /** A fresh copy of {@code distribution/target/otto}, so tests can add bundles without touching the build. */
     static OttoProcess freshCopy() {
+        return freshCopy(OpenCodeServer.shared().url());
+    }
+
+    /**
+     * A fresh copy whose config.jsonc points the catalog at {@code opencodeUrl}. The installed
+     * OpenCode (hundreds of MB) is linked, not copied.
+     */
+    static OttoProcess freshCopy(java.net.URI opencodeUrl) {
         Path root = OttoContainer.workFolder("dist-");
         copyTree(OttoContainer.distribution(), root.resolve("otto"));
         root.resolve("otto/bin/otto").toFile().setExecutable(true);
-        return new OttoProcess(root, root.resolve("data"), root.resolve("home"));
+        OttoProcess otto = new OttoProcess(root, root.resolve("data"), root.resolve("home"));
+        try {
+            Files.createDirectories(otto.configFile().getParent());
+            Files.writeString(otto.configFile(), OttoContainer.configFor(opencodeUrl, ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return otto;
+    }
+
+    /** The config.jsonc bin/otto reads: the default place under this copy's HOME. */
+    Path configFile() {
+        return userHome.resolve(".config/otto/config.jsonc");
     }
 
     ProcessBuilder builder(String... args) {
@@ -129,15 +151,26 @@ final class OttoProcess {
     }
 
     private static void copyTree(Path from, Path to) {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
+        Path opencode = from.resolve("opencode");
+        try {
+            Files.walkFileTree(from, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                    Path target = to.resolve(from.relativize(dir).toString());
+                    if (dir.equals(opencode)) {
+                        Files.createSymbolicLink(target, opencode);
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
                     Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
+                    return FileVisitResult.CONTINUE;
                 }
-            }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    Files.copy(file, to.resolve(from.relativize(file).toString()));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

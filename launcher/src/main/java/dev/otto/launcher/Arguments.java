@@ -3,7 +3,7 @@ package dev.otto.launcher;
 import java.util.List;
 
 /** What {@code bin/otto} was asked to do. */
-record Arguments(Mode mode, List<String> commands) {
+record Arguments(Mode mode, List<String> commands, boolean withOpenCode) {
 
     /** The three things the launcher does. */
     enum Mode {
@@ -15,29 +15,40 @@ record Arguments(Mode mode, List<String> commands) {
         HELP
     }
 
+    /** Start the distribution's own OpenCode server and take the catalog from it. */
+    static final String WITH_OPENCODE = "--with-opencode";
+
     Arguments {
         commands = List.copyOf(commands);
     }
 
-    static Arguments parse(String... args) {
-        if (args.length == 0) {
-            return new Arguments(Mode.INTERACTIVE, List.of());
+    static Arguments parse(String... given) {
+        List<String> args = List.of(given);
+        boolean withOpenCode = !args.isEmpty() && args.get(0).equals(WITH_OPENCODE);
+        if (withOpenCode) {
+            args = args.subList(1, args.size());
         }
-        String first = args[0];
+        if (args.isEmpty()) {
+            return new Arguments(Mode.INTERACTIVE, List.of(), withOpenCode);
+        }
+        String first = args.get(0);
         if (first.equals("--help") || first.equals("-h") || first.equals("help")) {
-            return new Arguments(Mode.HELP, List.of());
+            return new Arguments(Mode.HELP, List.of(), false);
         }
         if (first.equals("run")) {
-            List<String> commands = List.of(args).subList(1, args.length);
+            List<String> commands = args.subList(1, args.size());
             if (commands.isEmpty()) {
                 throw new IllegalArgumentException("'run' needs at least one command, e.g. otto run 'otto:status'");
             }
             for (String command : commands) {
+                if (command.equals(WITH_OPENCODE)) {
+                    throw new IllegalArgumentException(WITH_OPENCODE + " goes before 'run': otto " + WITH_OPENCODE + " run '<command>'");
+                }
                 if (command.isBlank()) {
                     throw new IllegalArgumentException("'run' was given an empty command");
                 }
             }
-            return new Arguments(Mode.RUN, commands);
+            return new Arguments(Mode.RUN, commands, withOpenCode);
         }
         throw new IllegalArgumentException("unknown argument '" + first + "'");
     }
@@ -45,15 +56,25 @@ record Arguments(Mode mode, List<String> commands) {
     static String usage() {
         return String.join(System.lineSeparator(),
                 "Usage:",
-                "  otto                          boot Otto and open the interactive Gogo shell",
-                "                                (type 'help' for commands, 'otto:status' for health, 'exit' to stop)",
-                "  otto run '<command>' ...      boot Otto, wait until every Otto component is active, run each",
+                "  otto [--with-opencode]        boot Otto and open the interactive Gogo shell once every Otto",
+                "                                component is active (type 'help' for commands, 'otto:status' for",
+                "                                health, 'exit' to stop); Otto does not start if a component fails,",
+                "                                e.g. when the first catalog fetch from OpenCode fails",
+                "  otto [--with-opencode] run '<command>' ...",
+                "                                boot Otto, wait until every Otto component is active, run each",
                 "                                Gogo command in order, print its output and stop;",
                 "                                e.g. otto run 'otto:status --json' 'lb'",
                 "  otto --help                   show this text",
                 "",
+                "  --with-opencode               first start the OpenCode server installed with Otto (opencode/),",
+                "                                on a free loopback port with its state in <data>/opencode, take the",
+                "                                model catalog from it, and stop it when Otto stops. Without it Otto",
+                "                                uses the server at modelManagement.catalog.opencodeUrl",
+                "                                (default http://127.0.0.1:4096).",
+                "",
                 "Exit status of 'run': 0 all commands succeeded; 1 a command failed (later ones are not run);",
-                "2 wrong arguments; 3 a component is unsatisfied (the commands still run); 4 Otto could not boot.",
+                "2 wrong arguments; 3 a component is unsatisfied (the commands still run, so otto:status can show",
+                "why); 4 Otto could not boot. The interactive shell exits 3 instead of opening when not ready.",
                 "",
                 "Environment:",
                 "  OTTO_CONFIG     config file   (default ~/.config/otto/config.jsonc, or -Dotto.config)",

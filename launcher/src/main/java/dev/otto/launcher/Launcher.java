@@ -28,6 +28,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 import dev.otto.api.runtime.OttoPaths;
 
@@ -52,7 +53,7 @@ public final class Launcher {
     private static final String COMMAND_SESSION = "org.apache.felix.service.command.CommandSession";
     private static final long SERVICE_WAIT_MILLIS = 60_000;
     private static final String CONSOLE_BUNDLE = "org.apache.felix.gogo.shell";
-    /** The console's start level; conf/config.properties sets the beginning start level to match. */
+    /** The console's start level: the launcher raises the framework to it once Otto is ready. */
     static final int CONSOLE_START_LEVEL = 2;
 
     private final Path home;
@@ -128,11 +129,9 @@ public final class Launcher {
         Thread stopOnExit = new Thread(() -> stop(framework), "otto-shutdown");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
-            if (arguments.mode() == Arguments.Mode.INTERACTIVE) {
-                FrameworkEvent event = framework.waitForStop(0);
-                return event.getType() == FrameworkEvent.ERROR ? BOOT_FAILED : OK;
-            }
-            int code = runCommands(framework.getBundleContext(), arguments, paths);
+            int code = arguments.mode() == Arguments.Mode.INTERACTIVE
+                    ? interactive(framework, paths)
+                    : runCommands(framework.getBundleContext(), arguments, paths);
             stop(framework);
             return code;
         } catch (InterruptedException e) {
@@ -145,6 +144,30 @@ public final class Launcher {
                 // the hook is running: it stops the framework
             }
         }
+    }
+
+    /**
+     * Opens the console only once Otto is whole: the console bundle sits one start level up and the
+     * framework is raised to it after readiness. When Otto is not ready it does not start: the
+     * problems are printed and the process exits non-zero.
+     */
+    private int interactive(Framework framework, OttoPaths paths) throws InterruptedException {
+        int code = withGogo(framework.getBundleContext(), paths, gogo -> {
+            try {
+                err.println("otto: " + gogo.execute("otto:await"));
+                return OK;
+            } catch (CommandFailure notReady) {
+                err.println("otto: " + notReady.getMessage());
+                err.println("otto: Otto did not start; see " + paths.logFile() + " and fix the problem above");
+                return NOT_READY;
+            }
+        });
+        if (code != OK) {
+            return code;
+        }
+        framework.adapt(FrameworkStartLevel.class).setStartLevel(CONSOLE_START_LEVEL);
+        FrameworkEvent event = framework.waitForStop(0);
+        return event.getType() == FrameworkEvent.ERROR ? BOOT_FAILED : OK;
     }
 
     /** conf/config.properties with ${...} filled in, then what only the launcher knows. */
@@ -164,6 +187,9 @@ public final class Launcher {
         // Interactive: Gogo owns the console. Scripted: the launcher runs the commands itself.
         properties.put("gosh.args", arguments.mode() == Arguments.Mode.INTERACTIVE ? "" : "--nointeractive");
         properties.put("felix.log.logger", new StderrFrameworkLogger(err));
+        if (arguments.withOpenCode()) {
+            properties.put("otto.opencode.managed", "true");
+        }
         return (Map) properties;
     }
 
@@ -182,21 +208,7 @@ public final class Launcher {
 
     /** Waits for readiness, then runs each command in order; stops at the first that fails. */
     private int runCommands(BundleContext context, Arguments arguments, OttoPaths paths) throws InterruptedException {
-        ServiceReference<?> reference = await(context, "(" + Constants.OBJECTCLASS + "=" + COMMAND_PROCESSOR + ")");
-        if (reference == null) {
-            err.println("otto: the Gogo command processor did not start within "
-                    + SERVICE_WAIT_MILLIS / 1000 + " s; see " + logHint(paths));
-            return BOOT_FAILED;
-        }
-        if (await(context, "(&(osgi.command.scope=otto)(osgi.command.function=await))") == null) {
-            err.println("otto: the Otto shell (bundle dev.otto.shell) did not start within "
-                    + SERVICE_WAIT_MILLIS / 1000 + " s; see " + logHint(paths));
-            return NOT_READY;
-        }
-        Object processor = context.getService(reference);
-        try {
-            Gogo gogo = new Gogo(reference.getBundle().loadClass(COMMAND_PROCESSOR),
-                    reference.getBundle().loadClass(COMMAND_SESSION), processor, out, err);
+        return withGogo(context, paths, gogo -> {
             int code = OK;
             try {
                 err.println("otto: " + gogo.execute("otto:await"));
@@ -212,12 +224,40 @@ public final class Launcher {
                     }
                 } catch (CommandFailure failure) {
                     err.println("otto: '" + command + "' failed: " + failure.getMessage());
-                    code = COMMAND_FAILED;
-                    break;
+                    return COMMAND_FAILED;
                 }
             }
-            gogo.close();
             return code;
+        });
+    }
+
+    /** What to do with a Gogo session; returns the exit status. */
+    private interface SessionWork {
+        int run(Gogo gogo) throws ReflectiveOperationException;
+    }
+
+    /** Waits for Gogo and Otto's shell, opens a session, does the work, closes the session. */
+    private int withGogo(BundleContext context, OttoPaths paths, SessionWork work) throws InterruptedException {
+        ServiceReference<?> reference = await(context, "(" + Constants.OBJECTCLASS + "=" + COMMAND_PROCESSOR + ")");
+        if (reference == null) {
+            err.println("otto: the Gogo command processor did not start within "
+                    + SERVICE_WAIT_MILLIS / 1000 + " s; see " + logHint(paths));
+            return BOOT_FAILED;
+        }
+        if (await(context, "(&(osgi.command.scope=otto)(osgi.command.function=await))") == null) {
+            err.println("otto: the Otto shell (bundle dev.otto.shell) did not start within "
+                    + SERVICE_WAIT_MILLIS / 1000 + " s; see " + logHint(paths));
+            return NOT_READY;
+        }
+        Object processor = context.getService(reference);
+        try {
+            Gogo gogo = new Gogo(reference.getBundle().loadClass(COMMAND_PROCESSOR),
+                    reference.getBundle().loadClass(COMMAND_SESSION), processor, out, err);
+            try {
+                return work.run(gogo);
+            } finally {
+                gogo.close();
+            }
         } catch (ReflectiveOperationException e) {
             err.println("otto: the Gogo runtime in bundle/ is not the expected version: " + e);
             return BOOT_FAILED;

@@ -15,13 +15,22 @@ class ArgumentsTest {
 
     @Test
     void noArgumentsIsTheInteractiveShell() {
-        assertThat(Arguments.parse()).isEqualTo(new Arguments(Arguments.Mode.INTERACTIVE, List.of()));
+        assertThat(Arguments.parse()).isEqualTo(new Arguments(Arguments.Mode.INTERACTIVE, List.of(), false));
     }
 
     @Test
     void runKeepsEachCommandWholeAndInOrder() {
         assertThat(Arguments.parse("run", "otto:status --json", "lb"))
-                .isEqualTo(new Arguments(Arguments.Mode.RUN, List.of("otto:status --json", "lb")));
+                .isEqualTo(new Arguments(Arguments.Mode.RUN, List.of("otto:status --json", "lb"), false));
+    }
+
+    @Test
+    void withOpenCodeGoesFirstAndWorksForBothForms() {
+        assertThat(Arguments.parse("--with-opencode")).isEqualTo(new Arguments(Arguments.Mode.INTERACTIVE, List.of(), true));
+        assertThat(Arguments.parse("--with-opencode", "run", "otto:catalog"))
+                .isEqualTo(new Arguments(Arguments.Mode.RUN, List.of("otto:catalog"), true));
+        assertThatThrownBy(() -> Arguments.parse("run", "--with-opencode", "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--with-opencode goes before 'run': otto --with-opencode run '<command>'");
     }
 
     @Test
@@ -47,6 +56,6 @@ class ArgumentsTest {
         assertThat(launcher.launch("run")).isEqualTo(Launcher.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("otto: 'run' needs at least one command", "Usage:");
         assertThat(launcher.launch("--help")).isEqualTo(Launcher.OK);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("otto run '<command>'");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("otto [--with-opencode] run '<command>'");
     }
 }
