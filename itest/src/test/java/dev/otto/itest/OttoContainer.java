@@ -74,9 +74,14 @@ public final class OttoContainer {
      * config.jsonc ({@link #configFor}).
      */
     public static Option[] options(java.net.URI opencodeUrl) {
+        return options(opencodeUrl, "");
+    }
+
+    /** The container with its catalog at {@code opencodeUrl} and more {@code modelManagement} sections. */
+    public static Option[] options(java.net.URI opencodeUrl, String moreSections) {
         Path data = workFolder("data-");
         try {
-            Files.writeString(data.resolve("config.jsonc"), configFor(opencodeUrl, ""));
+            Files.writeString(data.resolve("config.jsonc"), configFor(opencodeUrl, moreSections));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

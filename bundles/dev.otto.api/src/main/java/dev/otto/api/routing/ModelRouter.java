@@ -22,4 +22,14 @@ public interface ModelRouter {
      *     the deadline passed, or no model could be resolved; it carries the attempts made
      */
     RunResult run(RunRequest request) throws RoutingException;
+
+    /**
+     * Decides what {@link #run} would do, without invoking any model: resolution, explanation and
+     * attempt plan.
+     *
+     * @param request the request (its prompt is not used)
+     * @return the plan
+     * @throws NoModelAvailableException when nothing resolves and there is no usable global default
+     */
+    RoutePlan plan(RunRequest request);
 }

@@ -70,6 +70,6 @@ public class NoModelAvailableException extends RuntimeException {
         return "no model available for task " + taskId + ": " + first + " and " + second
                 + "; set \"model\" in OpenCode's opencode.json to an available model, or set"
                 + " modelManagement.flowDefaults / routing.taskPolicies in ~/.config/otto/config.jsonc"
-                + " (otto:models lists the available ones)";
+                + " (otto:catalog lists the available ones)";
     }
 }

@@ -1,0 +1,415 @@
+package dev.otto.router;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.CollectionType;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import dev.otto.api.catalog.CatalogSnapshot;
+import dev.otto.api.catalog.ModelCatalog;
+import dev.otto.api.config.ConfigPids;
+import dev.otto.api.config.ConfigProperties;
+import dev.otto.api.config.FlowDefaults;
+import dev.otto.api.config.RoutingConfig;
+import dev.otto.api.config.RoutingSettings;
+import dev.otto.api.model.ModelRef;
+import dev.otto.api.model.RouteType;
+import dev.otto.api.routing.Attempt;
+import dev.otto.api.routing.ErrorClass;
+import dev.otto.api.routing.ModelResolver;
+import dev.otto.api.routing.ModelRouter;
+import dev.otto.api.routing.NoModelAvailableException;
+import dev.otto.api.routing.ReasonCode;
+import dev.otto.api.routing.Resolution;
+import dev.otto.api.routing.RoutePlan;
+import dev.otto.api.routing.RoutingException;
+import dev.otto.api.routing.RoutingPlugins;
+import dev.otto.api.routing.RunOutcome;
+import dev.otto.api.routing.RunRequest;
+import dev.otto.api.routing.RunResult;
+import dev.otto.api.spi.Classification;
+import dev.otto.api.spi.FailureClassifier;
+import dev.otto.api.spi.FallbackPolicy;
+import dev.otto.api.spi.Invocation;
+import dev.otto.api.spi.InvocationResult;
+import dev.otto.api.spi.ModelInvoker;
+import dev.otto.api.spi.PluginProperties;
+import dev.otto.api.spi.TelemetrySink;
+import dev.otto.api.telemetry.FallbackEvent;
+import dev.otto.api.telemetry.ModelTransition;
+import dev.otto.api.telemetry.PolicyAudit;
+import dev.otto.api.telemetry.RunTelemetry;
+
+/**
+ * The routing boundary: every model-bearing action goes through {@link #run}. Resolve, plan,
+ * execute each attempt through an invoker under the run's deadline, classify failures, step along
+ * the plan with a {@code model_fallback} event per step, and hand one {@code RunTelemetry} per run
+ * to every sink.
+ *
+ * <p>Plugins (classifiers, the fallback policy, invokers, sinks) are dynamic references: binding,
+ * unbinding or updating one never deactivates the router, and a call in flight keeps the plugins
+ * it started with (each run copies the references to locals once).
+ */
+@Component(service = { ModelRouter.class, ModelResolver.class, RoutingPlugins.class },
+        configurationPid = ConfigPids.ROUTING, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public final class RoutingService implements ModelRouter, ModelResolver, RoutingPlugins {
+
+    /** Records a sink may have waiting before the newest are dropped. */
+    static final int SINK_QUEUE = 4096;
+    /** Audit token: no fallback policy was bound, so the chain is only routing.fallbackChain from config. */
+    static final String NO_FALLBACK_POLICY = "no_fallback_policy";
+    /** How long past an attempt's deadline an invoker may take before the router interrupts it. */
+    static final Duration OVERRUN_GRACE = Duration.ofSeconds(2);
+
+    @Reference
+    ModelCatalog catalog;
+
+    @Reference(service = LoggerFactory.class)
+    Logger logger;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, collectionType = CollectionType.TUPLE)
+    volatile List<Map.Entry<Map<String, Object>, FailureClassifier>> classifiers = List.of();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile Map.Entry<Map<String, Object>, FallbackPolicy> policy;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, collectionType = CollectionType.TUPLE)
+    volatile List<Map.Entry<Map<String, Object>, ModelInvoker>> invokers = List.of();
+
+    private final Map<TelemetrySink, Map<String, Object>> sinks = new ConcurrentHashMap<>();
+    private final TelemetryHub hub;
+    private final Clock clock;
+    private final ScheduledExecutorService watchdog;
+    private volatile Settings settings = new Settings(FlowDefaults.NONE, RoutingSettings.DEFAULTS, "defaults");
+
+    /** The routing configuration in force, swapped whole. */
+    record Settings(FlowDefaults flowDefaults, RoutingSettings routing, String configVersion) {
+    }
+
+    public RoutingService() {
+        this(Clock.systemUTC());
+    }
+
+    RoutingService(Clock clock) {
+        this.clock = clock;
+        this.hub = new TelemetryHub(SINK_QUEUE, message -> {
+            Logger current = logger;
+            if (current != null) {
+                current.warn(message);
+            }
+        });
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "otto-router-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Activate
+    @Modified
+    void configure(RoutingConfig config) {
+        settings = new Settings(ConfigProperties.flowDefaults(config), ConfigProperties.routingSettings(config),
+                config.config_version());
+    }
+
+    /** Configuration without OSGi, for tests. */
+    void configure(FlowDefaults flowDefaults, RoutingSettings routing, String configVersion) {
+        settings = new Settings(flowDefaults, routing, configVersion);
+    }
+
+    @Deactivate
+    void deactivate() {
+        watchdog.shutdownNow();
+        hub.close();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeSink")
+    void addSink(TelemetrySink sink, Map<String, Object> properties) {
+        sinks.put(sink, properties);
+        hub.add(sink, pluginName(properties, sink));
+    }
+
+    void removeSink(TelemetrySink sink) {
+        sinks.remove(sink);
+        hub.remove(sink);
+    }
+
+    @Override
+    public Resolution resolve(RunRequest request) {
+        return decide(request, catalog.snapshot(), settings).resolution();
+    }
+
+    @Override
+    public RoutePlan plan(RunRequest request) {
+        Settings current = settings;
+        CatalogSnapshot snapshot = catalog.snapshot();
+        Decision decision = decide(request, snapshot, current);
+        return plan(request, decision, current, policyOf(this.policy));
+    }
+
+    private RoutePlan plan(RunRequest request, Decision decision, Settings current, FallbackPolicy fallbackPolicy) {
+        List<ModelRef> chain = fallbackPolicy != null
+                ? fallbackPolicy.fallbackChain(request, current.routing())
+                : current.routing().fallbackChain();
+        List<String> audit = new ArrayList<>(decision.audit());
+        if (fallbackPolicy == null) {
+            audit.add(NO_FALLBACK_POLICY);
+        }
+        RouteType routeType = request.routeType();
+        if (routeType == null) {
+            Optional<RouteType> configured = current.routing().routeTypeFor(decision.resolution().providerId());
+            routeType = configured.orElse(RouteType.API_KEY);
+            if (configured.isEmpty()) {
+                audit.add(PolicyAudit.ROUTE_TYPE_DEFAULTED);
+            }
+        }
+        ModelRef first = decision.resolution().ref();
+        int budget = current.routing().attemptBudget();
+        if (Planner.budgetApplied(first, chain, budget)) {
+            audit.add(PolicyAudit.ATTEMPT_BUDGET_APPLIED);
+        }
+        return new RoutePlan(decision.resolution(), decision.requested(), decision.explanation(),
+                Planner.plan(first, chain, budget), routeType, audit);
+    }
+
+    private Decision decide(RunRequest request, CatalogSnapshot snapshot, Settings current) {
+        Decision decision = Resolver.resolve(request, current.flowDefaults(), current.routing(), snapshot);
+        if (decision.audit().contains(PolicyAudit.MODEL_UNAVAILABLE)) {
+            // one structured line; passed as an argument so the logger never reads its braces as placeholders
+            logger.warn("{}", "{\"event\":\"model_unavailable\",\"requested_model\":\"" + decision.requested() + "\",\""
+                    + (request.flow() != null ? "flow\":\"" + request.flow().wireName() : "task_type\":\"" + request.taskType().wireName())
+                    + "\",\"job_id\":" + request.jobId() + ",\"catalog_age_ms\":" + catalogAge()
+                    + ",\"used\":\"" + decision.resolution().ref() + "\"}");
+        }
+        return decision;
+    }
+
+    @Override
+    public RunResult run(RunRequest request) throws RoutingException {
+        String runId = UUID.randomUUID().toString();
+        Instant started = clock.instant();
+        Settings current = settings;
+        FallbackPolicy fallbackPolicy = policyOf(this.policy);
+        List<FailureClassifier> classifierChain = ranked(this.classifiers);
+        List<ModelInvoker> invokerChain = ranked(this.invokers);
+        Duration budget = request.deadline() != null ? request.deadline() : current.routing().runDeadline();
+        Instant deadline = started.plus(budget);
+
+        RoutePlan plan;
+        try {
+            plan = plan(request, decide(request, catalog.snapshot(), current), current, fallbackPolicy);
+        } catch (NoModelAvailableException e) {
+            publishRun(runId, request, null, RouteType.API_KEY, List.of(), List.of(), RunOutcome.FAILED,
+                    ErrorClass.UNKNOWN, started, List.of(PolicyAudit.MODEL_UNAVAILABLE), current);
+            throw new RoutingException(runId, request.taskId(), RunOutcome.FAILED, List.of(), ReasonCode.CAPACITY,
+                    ErrorClass.UNKNOWN, e);
+        }
+        List<String> audit = new ArrayList<>(plan.policyAudit());
+        List<Attempt> attempts = new ArrayList<>();
+        List<ModelTransition> transitions = new ArrayList<>();
+        List<ModelRef> models = plan.attempts();
+        Classification last = null;
+        RunOutcome outcome = RunOutcome.FAILED;
+        for (int i = 0; i < models.size(); i++) {
+            ModelRef model = models.get(i);
+            Instant attemptStart = clock.instant();
+            Duration remaining = Duration.between(attemptStart, deadline);
+            if (remaining.isNegative() || remaining.isZero()) {
+                audit.add(PolicyAudit.DEADLINE_EXCEEDED);
+                outcome = RunOutcome.TIMED_OUT;
+                break;
+            }
+            // later attempts keep their share: an attempt gets the remaining time divided by the attempts left
+            Instant attemptDeadline = attemptStart.plus(remaining.dividedBy(models.size() - i));
+            try {
+                InvocationResult result = invoke(invokerChain, model,
+                        new Invocation(runId, request.taskId(), i + 1, model, request.prompt(), attemptDeadline));
+                attempts.add(new Attempt(i + 1, model, ReasonCode.NONE, null, attemptStart,
+                        Duration.between(attemptStart, clock.instant()), result.tokensIn(), result.tokensOut()));
+                long tokensIn = attempts.stream().mapToLong(Attempt::tokensIn).sum();
+                long tokensOut = attempts.stream().mapToLong(Attempt::tokensOut).sum();
+                publishRun(runId, request, plan, plan.routeType(), attempts, transitions, RunOutcome.SUCCESS, null,
+                        started, audit, current);
+                return new RunResult(runId, request.taskId(), plan.resolution(), model, attempts, RunOutcome.SUCCESS,
+                        result.text(), tokensIn, tokensOut);
+            } catch (Exception failure) {
+                last = classify(classifierChain, failure);
+                attempts.add(new Attempt(i + 1, model, last.reason(), last.errorClass(), attemptStart,
+                        Duration.between(attemptStart, clock.instant()), 0, 0));
+                if (last.reason() == ReasonCode.TIMEOUT && !clock.instant().isBefore(deadline)) {
+                    audit.add(PolicyAudit.DEADLINE_EXCEEDED);
+                    outcome = RunOutcome.TIMED_OUT;
+                    break;
+                }
+                if (i == models.size() - 1) {
+                    break;
+                }
+                if (fallbackPolicy != null && !fallbackPolicy.shouldContinue(last, i + 1)) {
+                    audit.add(PolicyAudit.POLICY_STOPPED);
+                    break;
+                }
+                FallbackEvent event = new FallbackEvent(runId, request.taskId(), model, models.get(i + 1), last.reason(),
+                        plan.routeType(), last.errorClass(), i + 1, clock.instant());
+                transitions.add(event.transition());
+                hub.publish(event);
+            }
+        }
+        ReasonCode finalReason = last == null ? ReasonCode.TIMEOUT : last.reason();
+        ErrorClass finalClass = last == null ? ErrorClass.TIMEOUT_ERROR : last.errorClass();
+        publishRun(runId, request, plan, plan.routeType(), attempts, transitions, outcome, finalClass, started, audit,
+                current);
+        throw new RoutingException(runId, request.taskId(), outcome, attempts, finalReason, finalClass, null);
+    }
+
+    /** Runs one attempt in the caller's thread; an invoker that overruns its deadline is interrupted. */
+    private InvocationResult invoke(List<ModelInvoker> invokerChain, ModelRef model, Invocation invocation)
+            throws Exception {
+        ModelInvoker invoker = invokerChain.stream().filter(candidate -> candidate.supports(model)).findFirst()
+                .orElseThrow(() -> new NoInvokerException(model));
+        Thread caller = Thread.currentThread();
+        long overrun = Duration.between(clock.instant(), invocation.deadline()).plus(OVERRUN_GRACE).toMillis();
+        ScheduledFuture<?> interrupt = watchdog.schedule(caller::interrupt, Math.max(overrun, 1), TimeUnit.MILLISECONDS);
+        try {
+            return invoker.invoke(invocation);
+        } finally {
+            interrupt.cancel(false);
+            if (Thread.interrupted() && interrupt.isDone() && !interrupt.isCancelled()) {
+                // the watchdog fired: the invoker overran its deadline
+                throw new java.util.concurrent.TimeoutException("the invoker overran the attempt deadline");
+            }
+        }
+    }
+
+    private static Classification classify(List<FailureClassifier> classifierChain, Throwable failure) {
+        if (failure instanceof NoInvokerException) {
+            return new Classification(ReasonCode.CAPACITY, ErrorClass.NO_INVOKER);
+        }
+        for (FailureClassifier classifier : classifierChain) {
+            try {
+                Optional<Classification> answer = classifier.classify(failure);
+                if (answer.isPresent()) {
+                    return answer.get();
+                }
+            } catch (RuntimeException broken) {
+                // a broken classifier must not fail the run: ask the next one
+            }
+        }
+        return Classification.UNKNOWN;
+    }
+
+    private void publishRun(String runId, RunRequest request, RoutePlan plan, RouteType routeType, List<Attempt> attempts,
+            List<ModelTransition> transitions, RunOutcome outcome, ErrorClass errorClass, Instant started,
+            List<String> audit, Settings current) {
+        ModelRef finalModel = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).model();
+        hub.publish(new RunTelemetry(runId, request.taskId(), request.taskType(), request.flow(), request.jobId(), routeType,
+                plan == null ? null : plan.resolution().source(),
+                plan == null ? null : plan.requestedModel() != null ? plan.requestedModel() : plan.resolution().ref(),
+                plan == null ? null : plan.resolution().ref(), finalModel, transitions, attempts.size(), outcome,
+                outcome == RunOutcome.SUCCESS ? null : errorClass,
+                attempts.stream().mapToLong(Attempt::tokensIn).sum(), attempts.stream().mapToLong(Attempt::tokensOut).sum(),
+                started, clock.instant(), dedupe(audit), catalogAge(), current.configVersion()));
+    }
+
+    private long catalogAge() {
+        return catalog.freshness().age(clock.instant()).toMillis();
+    }
+
+    private static List<String> dedupe(List<String> audit) {
+        return audit.stream().distinct().toList();
+    }
+
+    @Override
+    public List<PluginInfo> plugins() {
+        List<PluginInfo> plugins = new ArrayList<>();
+        List<Map.Entry<Map<String, Object>, FailureClassifier>> classifierTuples = sortedTuples(classifiers);
+        for (Map.Entry<Map<String, Object>, FailureClassifier> entry : classifierTuples) {
+            plugins.add(info("classifier", entry.getKey(), entry.getValue(), true, null));
+        }
+        Map.Entry<Map<String, Object>, FallbackPolicy> current = policy;
+        if (current != null) {
+            plugins.add(info("policy", current.getKey(), current.getValue(), true, null));
+        }
+        for (Map.Entry<Map<String, Object>, ModelInvoker> entry : sortedTuples(invokers)) {
+            plugins.add(info("invoker", entry.getKey(), entry.getValue(), true, null));
+        }
+        sinks.forEach((sink, properties) -> plugins.add(info("sink", properties, sink, true, hub.stats(sink))));
+        return plugins;
+    }
+
+    private static PluginInfo info(String kind, Map<String, Object> properties, Object plugin, boolean inUse,
+            TelemetryHub.Stats stats) {
+        String bundle = Optional.ofNullable(FrameworkUtil.getBundle(plugin.getClass()))
+                .map(b -> b.getSymbolicName()).orElse("?");
+        TelemetryHub.Stats counters = stats == null ? new TelemetryHub.Stats(0, 0, 0, 0) : stats;
+        return new PluginInfo(kind, pluginName(properties, plugin), bundle, ranking(properties), inUse,
+                counters.queued(), counters.delivered(), counters.failed(), counters.dropped());
+    }
+
+    private static String pluginName(Map<String, Object> properties, Object plugin) {
+        Object name = properties.get(PluginProperties.NAME);
+        return name != null ? name.toString() : plugin.getClass().getName();
+    }
+
+    private static int ranking(Map<String, Object> properties) {
+        Object ranking = properties.get(Constants.SERVICE_RANKING);
+        return ranking instanceof Integer ? (Integer) ranking : 0;
+    }
+
+    private static <S> FallbackPolicy policyOf(Map.Entry<Map<String, Object>, FallbackPolicy> entry) {
+        return entry == null ? null : entry.getValue();
+    }
+
+    /** Highest ranking first, then lowest service id: the order plugins are consulted in. */
+    private static <S> List<Map.Entry<Map<String, Object>, S>> sortedTuples(List<Map.Entry<Map<String, Object>, S>> tuples) {
+        List<Map.Entry<Map<String, Object>, S>> sorted = new ArrayList<>(tuples);
+        sorted.sort(Comparator.<Map.Entry<Map<String, Object>, S>>comparingInt(e -> -ranking(e.getKey()))
+                .thenComparingLong(e -> serviceId(e.getKey())));
+        return sorted;
+    }
+
+    private static <S> List<S> ranked(List<Map.Entry<Map<String, Object>, S>> tuples) {
+        return sortedTuples(tuples).stream().map(Map.Entry::getValue).toList();
+    }
+
+    private static long serviceId(Map<String, Object> properties) {
+        Object id = properties.get(Constants.SERVICE_ID);
+        return id instanceof Long ? (Long) id : Long.MAX_VALUE;
+    }
+
+    /** No invoker supports the model: the attempt fails as capacity/NoInvoker and the plan goes on. */
+    static final class NoInvokerException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NoInvokerException(ModelRef model) {
+            super("no model invoker supports " + model, null, false, false);
+        }
+    }
+}

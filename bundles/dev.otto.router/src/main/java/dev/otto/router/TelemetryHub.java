@@ -1,0 +1,134 @@
+package dev.otto.router;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import dev.otto.api.spi.TelemetrySink;
+import dev.otto.api.telemetry.TelemetryRecord;
+
+/**
+ * Hands telemetry to sinks off the caller's thread. Each sink has a bounded queue and a thread of
+ * its own: a slow sink fills only its own queue, a full queue drops the newest record (counted),
+ * and a sink that throws is counted and keeps its thread. A run never waits on, nor fails
+ * because of, a sink. Records go to each sink in the order they were published, one at a time.
+ */
+final class TelemetryHub implements AutoCloseable {
+
+    /** Counters of one sink, for {@code otto:plugins}. */
+    record Stats(long queued, long delivered, long failed, long dropped) {
+    }
+
+    private final int capacity;
+    private final Consumer<String> onSinkFailure;
+    private final Map<TelemetrySink, Lane> lanes = new IdentityHashMap<>();
+
+    TelemetryHub(int capacity, Consumer<String> onSinkFailure) {
+        this.capacity = capacity;
+        this.onSinkFailure = onSinkFailure;
+    }
+
+    synchronized void add(TelemetrySink sink, String name) {
+        lanes.computeIfAbsent(sink, s -> new Lane(s, name));
+    }
+
+    /** Stops the sink's lane; what it had not delivered yet is counted as dropped. */
+    synchronized void remove(TelemetrySink sink) {
+        Lane lane = lanes.remove(sink);
+        if (lane != null) {
+            lane.stop();
+        }
+    }
+
+    /** Offers the record to every sink; never blocks. */
+    void publish(TelemetryRecord record) {
+        List<Lane> current;
+        synchronized (this) {
+            current = new ArrayList<>(lanes.values());
+        }
+        for (Lane lane : current) {
+            lane.offer(record);
+        }
+    }
+
+    synchronized Stats stats(TelemetrySink sink) {
+        Lane lane = lanes.get(sink);
+        return lane == null ? new Stats(0, 0, 0, 0) : lane.stats();
+    }
+
+    @Override
+    public synchronized void close() {
+        lanes.values().forEach(Lane::stop);
+        lanes.clear();
+    }
+
+    private final class Lane implements Runnable {
+        private final TelemetrySink sink;
+        private final String name;
+        private final BlockingQueue<TelemetryRecord> queue = new ArrayBlockingQueue<>(capacity);
+        private final AtomicLong delivered = new AtomicLong();
+        private final AtomicLong failed = new AtomicLong();
+        private final AtomicLong dropped = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean running = true;
+        private long lastReported;
+
+        Lane(TelemetrySink sink, String name) {
+            this.sink = sink;
+            this.name = name;
+            this.thread = new Thread(this, "otto-telemetry-" + name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void offer(TelemetryRecord record) {
+            if (!running || !queue.offer(record)) {
+                dropped.incrementAndGet();
+            }
+        }
+
+        Stats stats() {
+            return new Stats(queue.size(), delivered.get(), failed.get(), dropped.get());
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+            dropped.addAndGet(queue.size());
+            queue.clear();
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                TelemetryRecord record;
+                try {
+                    record = queue.poll(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (record == null || !running) {
+                    continue;
+                }
+                try {
+                    sink.accept(record);
+                    delivered.incrementAndGet();
+                } catch (RuntimeException | LinkageError e) {
+                    long count = failed.incrementAndGet();
+                    // one report per power of two failures: visible, never a flood
+                    if (Long.bitCount(count) == 1 && count != lastReported) {
+                        lastReported = count;
+                        onSinkFailure.accept("telemetry sink " + name + " failed " + count + " time(s), last with "
+                                + e.getClass().getName() + "; the router carries on without it");
+                    }
+                }
+            }
+        }
+    }
+}
