@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +24,6 @@ import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -62,22 +60,21 @@ public class JobPersistenceIT {
 
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
-        // INFO from Otto's loggers is recorded (Felix Log's default is WARN), so the migration line can be checked
-        return OptionUtils.combine(OttoContainer.options(),
-                frameworkProperty("org.osgi.service.log.admin.loglevel").value("INFO"));
+        // OttoContainer records INFO from Otto's loggers, so the migration line can be checked
+        return OttoContainer.options();
     }
 
     @Test
     public void theBundleMigratesTheDatabaseWhenItStarts() throws Exception {
         awaitRepository();
         Path db = database();
-        assertEquals(Arrays.asList("1|create jobs|1", "2|add jobs model ref|1"),
+        assertEquals(Arrays.asList("1|create jobs|1", "2|add jobs model ref|1", "3|create job runs|1"),
                 rows(db, "SELECT version, description, success FROM flyway_schema_history WHERE version IS NOT NULL"
                         + " ORDER BY installed_rank"));
         assertTrue(rows(db, "SELECT name FROM pragma_table_info('jobs')").contains("model_ref"));
         assertEquals(Collections.singletonList("wal"), rows(db, "PRAGMA journal_mode"));
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(db)));
-        String migrated = "migrating " + db + " from empty to V2: V1 (create jobs), V2 (add jobs model ref)";
+        String migrated = "migrating " + db + " from empty to V3: V1 (create jobs), V2 (add jobs model ref), V3 (create job runs)";
         Eventually.awaitTrue("the log line '" + migrated + "'", WAIT, () -> logged(migrated));
     }
 

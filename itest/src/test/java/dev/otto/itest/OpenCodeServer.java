@@ -52,6 +52,14 @@ public final class OpenCodeServer implements AutoCloseable {
 
     /** A server of the caller's own, to stop at will. */
     public static OpenCodeServer start() {
+        return start("\"model\": \"" + GLOBAL_DEFAULT + "\", \"small_model\": \"openai/gpt-5o\"");
+    }
+
+    /**
+     * A server of the caller's own whose opencode.json holds {@code configEntries} (JSON members
+     * without the braces), e.g. a global default model and a provider on loopback.
+     */
+    public static OpenCodeServer start(String configEntries) {
         Path executable = OttoContainer.distribution().resolve("opencode/node_modules/.bin/opencode");
         if (!Files.isExecutable(executable)) {
             throw new IllegalStateException("no OpenCode at " + executable + ": build the distribution first");
@@ -60,8 +68,8 @@ public final class OpenCodeServer implements AutoCloseable {
             Path home = OttoContainer.workFolder("opencode-home-");
             Path config = home.resolve(".config/opencode/opencode.json");
             Files.createDirectories(config.getParent());
-            Files.writeString(config, "{\"$schema\": \"https://opencode.ai/config.json\", \"model\": \"" + GLOBAL_DEFAULT
-                    + "\", \"small_model\": \"openai/gpt-5o\"}", StandardCharsets.UTF_8);
+            Files.writeString(config, "{\"$schema\": \"https://opencode.ai/config.json\", " + configEntries + "}",
+                    StandardCharsets.UTF_8);
             int port = freePort();
             ProcessBuilder builder = new ProcessBuilder(List.of(executable.toString(), "serve", "--hostname", "127.0.0.1",
                     "--port", Integer.toString(port)));

@@ -101,6 +101,8 @@ public final class OttoContainer {
         options.add(frameworkProperty("felix.fileinstall.bundles.new.start").value("true"));
         options.add(frameworkProperty("org.apache.felix.log.maxSize").value("1000"));
         options.add(frameworkProperty("ds.loglevel").value("warn"));
+        // as conf/config.properties: Otto's INFO lines reach the log (Felix Log's own default is WARN)
+        options.add(frameworkProperty("org.osgi.service.log.admin.loglevel").value("INFO"));
         options.add(cleanCaches(true));
         return options.toArray(new Option[0]);
     }

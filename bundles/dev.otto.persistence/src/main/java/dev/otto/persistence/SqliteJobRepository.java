@@ -28,18 +28,23 @@ import org.osgi.service.log.LoggerFactory;
 import dev.otto.api.job.Job;
 import dev.otto.api.job.JobDraft;
 import dev.otto.api.job.JobRepository;
+import dev.otto.api.job.JobRun;
+import dev.otto.api.job.JobRunEnd;
+import dev.otto.api.job.JobRunRepository;
+import dev.otto.api.job.JobRunTrigger;
 import dev.otto.api.job.NoSuchJobException;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.runtime.OttoPaths;
 
 /**
- * Jobs in the {@code jobs} table of {@code <data>/otto.db}. Activation opens and migrates the
- * database, so the bundle migrates on start; a refused or failed migration fails activation with
- * one clear message and the service is never registered.
+ * Jobs in the {@code jobs} table of {@code <data>/otto.db}, and their runs in {@code job_runs}
+ * ({@link JobRunTable}): one component, so both services share the one serialised connection.
+ * Activation opens and migrates the database, so the bundle migrates on start; a refused or failed
+ * migration fails activation with one clear message and the services are never registered.
  */
-@Component(service = JobRepository.class, immediate = true)
-public final class SqliteJobRepository implements JobRepository {
+@Component(service = { JobRepository.class, JobRunRepository.class }, immediate = true)
+public final class SqliteJobRepository implements JobRepository, JobRunRepository {
 
     /** Longest accepted job name and schedule, in characters: they are one-line labels. */
     static final int MAX_LABEL_LENGTH = 200;
@@ -52,6 +57,7 @@ public final class SqliteJobRepository implements JobRepository {
 
     private final JobDatabase database;
     private final Clock clock;
+    private final JobRunTable runs;
 
     @Activate
     public SqliteJobRepository(BundleContext context, @Reference(service = LoggerFactory.class) Logger logger) {
@@ -62,6 +68,7 @@ public final class SqliteJobRepository implements JobRepository {
     SqliteJobRepository(JobDatabase database, Clock clock) {
         this.database = database;
         this.clock = clock;
+        this.runs = new JobRunTable(database);
     }
 
     @Deactivate
@@ -173,6 +180,31 @@ public final class SqliteJobRepository implements JobRepository {
             }
             return find(c, id).orElseThrow(() -> new NoSuchJobException(id));
         });
+    }
+
+    @Override
+    public JobRun recordStart(long jobId, JobRunTrigger trigger, Instant startedAt) {
+        return runs.recordStart(jobId, trigger, startedAt);
+    }
+
+    @Override
+    public Optional<JobRun> recordFinish(long runId, JobRunEnd end) {
+        return runs.recordFinish(runId, end);
+    }
+
+    @Override
+    public Optional<JobRun> findRun(long runId) {
+        return runs.findRun(runId);
+    }
+
+    @Override
+    public List<JobRun> runsOf(long jobId, int limit) {
+        return runs.runsOf(jobId, limit);
+    }
+
+    @Override
+    public int abortUnfinished(Instant finishedAt) {
+        return runs.abortUnfinished(finishedAt);
     }
 
     /** What the API records do not check: one-line labels of bounded length. */

@@ -23,6 +23,7 @@ class MigrationTest {
 
     private static final String V1 = "V1__create_jobs.sql";
     private static final String V2 = "V2__add_jobs_model_ref.sql";
+    private static final String V3 = "V3__create_job_runs.sql";
 
     @TempDir
     Path dir;
@@ -30,10 +31,10 @@ class MigrationTest {
     private final RecordingReporter reporter = new RecordingReporter();
 
     @Test
-    void aFreshDatabaseIsCreatedOwnerOnlyAndMigratedToV2() throws Exception {
+    void aFreshDatabaseIsCreatedOwnerOnlyAndMigratedToV3() throws Exception {
         Path db = dir.resolve("data/otto.db");
         try (JobDatabase database = JobDatabase.open(db, reporter)) {
-            assertThat(database.schemaVersion()).isEqualTo("V2");
+            assertThat(database.schemaVersion()).isEqualTo("V3");
             assertThat(Files.exists(Path.of(db + "-wal"))).isTrue();
             for (Path file : List.of(db, Path.of(db + "-wal"), Path.of(db + "-shm"))) {
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
@@ -43,18 +44,22 @@ class MigrationTest {
         assertThat(Sql.columns(db, "jobs")).containsExactly(
                 "id", "name", "flow", "schedule", "prompt", "enabled", "created_at", "updated_at", "model_ref");
         assertThat(Sql.rows(db, "SELECT version, description, success FROM flyway_schema_history ORDER BY installed_rank"))
-                .containsExactly("1|create jobs|1", "2|add jobs model ref|1");
+                .containsExactly("1|create jobs|1", "2|add jobs model ref|1", "3|create job runs|1");
+        assertThat(Sql.columns(db, "job_runs")).containsExactly("id", "job_id", "triggered_by", "started_at",
+                "finished_at", "outcome", "router_run_id", "resolution_source", "final_model", "reason", "error_class",
+                "fallback_reasons", "attempts", "tokens_in", "tokens_out");
         assertThat(reporter.lines.get(0)).isEqualTo("INFO created the job database " + db);
         assertThat(reporter.lines.get(1))
-                .isEqualTo("INFO migrating " + db + " from empty to V2: V1 (create jobs), V2 (add jobs model ref)");
+                .isEqualTo("INFO migrating " + db + " from empty to V3: V1 (create jobs), V2 (add jobs model ref),"
+                        + " V3 (create job runs)");
         assertThat(reporter.lines.get(2)).matches("INFO migrated " + java.util.regex.Pattern.quote(db.toString())
-                + " to V2 in \\d+ ms");
+                + " to V3 in \\d+ ms");
 
         reporter.lines.clear();
         try (JobDatabase again = JobDatabase.open(db, reporter)) {
-            assertThat(again.schemaVersion()).isEqualTo("V2");
+            assertThat(again.schemaVersion()).isEqualTo("V3");
         }
-        assertThat(reporter.lines).containsExactly("INFO job database " + db + " is at schema V2, up to date");
+        assertThat(reporter.lines).containsExactly("INFO job database " + db + " is at schema V3, up to date");
     }
 
     @Test
@@ -76,7 +81,7 @@ class MigrationTest {
     }
 
     @Test
-    void aDatabaseAtV1WithRowsMigratesToV2KeepingEveryRowWithANullModel() throws Exception {
+    void aDatabaseAtV1WithRowsMigratesToTheNewestKeepingEveryRowWithANullModel() throws Exception {
         Path db = dir.resolve("otto.db");
         Path v1Only = migrations("v1", Map.of(V1, shipped(V1)));
         try (JobDatabase atV1 = JobDatabase.open(db, List.of("filesystem:" + v1Only), reporter)) {
@@ -90,13 +95,14 @@ class MigrationTest {
         reporter.lines.clear();
 
         try (JobDatabase migrated = JobDatabase.open(db, reporter)) {
-            assertThat(migrated.schemaVersion()).isEqualTo("V2");
+            assertThat(migrated.schemaVersion()).isEqualTo("V3");
             List<Job> jobs = new SqliteJobRepository(migrated, java.time.Clock.systemUTC()).list();
             assertThat(jobs).extracting(Job::name).containsExactly("digest", "pulse");
             assertThat(jobs).allSatisfy(job -> assertThat(job.modelRef()).isNull());
             assertThat(jobs.get(1).enabled()).isFalse();
         }
-        assertThat(reporter.lines.get(0)).isEqualTo("INFO migrating " + db + " from V1 to V2: V2 (add jobs model ref)");
+        assertThat(reporter.lines.get(0)).isEqualTo("INFO migrating " + db + " from V1 to V3: V2 (add jobs model ref),"
+                + " V3 (create job runs)");
         // every V1 column of every row is as it was, and the new column is NULL
         assertThat(Sql.rows(db, "SELECT id, name, flow, schedule, prompt, enabled, created_at, updated_at FROM jobs ORDER BY id"))
                 .isEqualTo(before);
@@ -104,17 +110,47 @@ class MigrationTest {
     }
 
     @Test
+    void aDatabaseAtV2WithJobsMigratesToV3KeepingEveryRowAndRecordsRunsOfThem() throws Exception {
+        Path db = dir.resolve("otto.db");
+        Path upToV2 = migrations("v2", Map.of(V1, shipped(V1), V2, shipped(V2)));
+        try (JobDatabase atV2 = JobDatabase.open(db, List.of("filesystem:" + upToV2), reporter)) {
+            assertThat(atV2.schemaVersion()).isEqualTo("V2");
+        }
+        Sql.execute(db,
+                "INSERT INTO jobs (name, flow, schedule, prompt, enabled, created_at, updated_at, model_ref) VALUES "
+                        + "('digest', 'scheduledTasks', 'P1D', 'Summarize the day', 1, '2026-01-02T03:04:05.006Z', '2026-01-02T03:04:05.006Z', 'openai/gpt-5.2'),"
+                        + "('pulse', 'heartbeat', 'PT15M', 'Are you alive?', 0, '2026-01-03T00:00:00.000Z', '2026-01-04T00:00:00.000Z', NULL)");
+        List<String> before = Sql.rows(db, "SELECT * FROM jobs ORDER BY id");
+        reporter.lines.clear();
+
+        try (JobDatabase migrated = JobDatabase.open(db, reporter)) {
+            assertThat(migrated.schemaVersion()).isEqualTo("V3");
+            SqliteJobRepository repository = new SqliteJobRepository(migrated, java.time.Clock.systemUTC());
+            assertThat(repository.list()).extracting(Job::name).containsExactly("digest", "pulse");
+            java.time.Instant start = java.time.Instant.parse("2026-02-01T00:00:00Z");
+            var run = repository.recordStart(1, dev.otto.api.job.JobRunTrigger.SCHEDULE, start);
+            assertThat(repository.runsOf(1, 10)).containsExactly(run);
+        }
+        assertThat(reporter.lines.get(0)).isEqualTo("INFO migrating " + db + " from V2 to V3: V3 (create job runs)");
+        assertThat(Sql.rows(db, "SELECT * FROM jobs ORDER BY id")).isEqualTo(before);
+        assertThat(Sql.rows(db, "SELECT version, success FROM flyway_schema_history ORDER BY installed_rank"))
+                .containsExactly("1|1", "2|1", "3|1");
+        assertThat(Sql.rows(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'job_runs' ORDER BY name"))
+                .containsExactly("job_runs_by_job", "job_runs_unfinished");
+    }
+
+    @Test
     void aDatabaseNewerThanTheCodeIsRefusedNamingBothVersionsAndLeftAsItWas() throws Exception {
         Path db = dir.resolve("otto.db");
-        Path newer = migrations("newer", Map.of(V1, shipped(V1), V2, shipped(V2),
-                "V3__add_later.sql", "CREATE TABLE later (x TEXT);"));
+        Path newer = migrations("newer", Map.of(V1, shipped(V1), V2, shipped(V2), V3, shipped(V3),
+                "V4__add_later.sql", "CREATE TABLE later (x TEXT);"));
         JobDatabase.open(db, List.of("filesystem:" + newer), reporter).close();
         List<String> history = Sql.rows(db, "SELECT * FROM flyway_schema_history ORDER BY installed_rank");
 
         assertThatThrownBy(() -> JobDatabase.open(db, reporter))
                 .isInstanceOf(SchemaMigrator.SchemaException.class)
-                .hasMessage("the job database " + db + " is at schema version V3, newer than this Otto knows (V2):"
-                        + " a newer Otto wrote it. Run that newer Otto, or restore a backup of the database taken at V2"
+                .hasMessage("the job database " + db + " is at schema version V4, newer than this Otto knows (V3):"
+                        + " a newer Otto wrote it. Run that newer Otto, or restore a backup of the database taken at V3"
                         + " or earlier; nothing was changed");
         assertThat(Sql.rows(db, "SELECT * FROM flyway_schema_history ORDER BY installed_rank")).isEqualTo(history);
         assertThat(Sql.columns(db, "later")).containsExactly("x");
@@ -126,7 +162,7 @@ class MigrationTest {
         JobDatabase.open(db, reporter).close();
         Path edited = migrations("edited", Map.of(
                 V1, shipped(V1).replace("schedule   TEXT    NOT NULL,", "schedule   TEXT    NOT NULL, owner TEXT,"),
-                V2, shipped(V2)));
+                V2, shipped(V2), V3, shipped(V3)));
 
         assertThatThrownBy(() -> JobDatabase.open(db, List.of("filesystem:" + edited), reporter))
                 .isInstanceOf(SchemaMigrator.SchemaException.class)

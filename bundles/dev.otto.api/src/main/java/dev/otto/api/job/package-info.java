@@ -1,9 +1,11 @@
 /**
  * Scheduled jobs and their persistence: what runs when, with which prompt, and optionally with
  * which model ({@code jobs.model_ref}, nullable). A job's model, when set, wins over every default.
+ * The {@link dev.otto.api.job.JobScheduler} runs them and records each run through the
+ * {@link dev.otto.api.job.JobRunRepository} ({@code job_runs}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.otto.api.job;
 
 import org.osgi.annotation.bundle.Export;

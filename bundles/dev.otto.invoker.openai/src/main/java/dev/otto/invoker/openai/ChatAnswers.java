@@ -1,0 +1,204 @@
+package dev.otto.invoker.openai;
+
+import java.io.IOException;
+import java.net.http.HttpHeaders;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.otto.api.model.ModelRef;
+import dev.otto.api.routing.ErrorClass;
+import dev.otto.api.spi.InvocationFailure;
+import dev.otto.api.spi.InvocationFailure.Kind;
+import dev.otto.api.spi.InvocationResult;
+
+/**
+ * The chat completions wire format: the request body, the answer, and an error answer turned into
+ * an {@link InvocationFailure} that the default classifier maps (see this bundle's README). Only
+ * type names, statuses and numbers leave here; provider messages and bodies never do.
+ */
+final class ChatAnswers {
+
+    /** Name of a 2xx answer the invoker cannot use: the classifier maps it to {@code MalformedResponse}. */
+    static final String MALFORMED = "MalformedResponse";
+    /** Name of a 2xx answer larger than {@code maxResponseBytes}; its 2xx status maps it to {@code MalformedResponse}. */
+    static final String TOO_LARGE = "ResponseTooLarge";
+    /** Name of an attempt without the configured API key; the kind {@code AUTH} decides its class. */
+    static final String MISSING_API_KEY = "MissingApiKey";
+    /** OpenAI's error code for a prompt larger than the context window. */
+    static final String CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Longest returned {@code model} taken as the answering model; anything longer is not a model id. */
+    private static final int MAX_MODEL_ID = 200;
+
+    private ChatAnswers() {
+    }
+
+    /** {@code {"model":...,"messages":[{"role":"user","content":...}],"stream":false}}. */
+    static byte[] request(String modelId, String prompt) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("model", modelId);
+        ArrayNode messages = body.putArray("messages");
+        messages.addObject().put("role", "user").put("content", prompt);
+        body.put("stream", false);
+        try {
+            return MAPPER.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a chat completions request", e); // not reachable for a tree
+        }
+    }
+
+    /**
+     * Reads a 2xx answer: text from {@code choices[0].message.content}, tokens from
+     * {@code usage.prompt_tokens}/{@code completion_tokens}, the model from {@code model} when it
+     * parses as a model of the provider asked.
+     */
+    static InvocationResult result(int status, byte[] body, ModelRef asked) throws InvocationFailure {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw malformed(status);
+        }
+        if (root == null || !root.isObject()) {
+            throw malformed(status);
+        }
+        JsonNode choice = root.path("choices").path(0);
+        if (!choice.isObject()) {
+            if (root.path("error").isObject()) {
+                // some gateways answer an upstream failure with 200 and an error object
+                throw new InvocationFailure(Kind.UNKNOWN, status, null, errorName(root).orElse(MALFORMED), false);
+            }
+            throw malformed(status);
+        }
+        String finish = choice.path("finish_reason").isTextual() ? choice.path("finish_reason").asText() : null;
+        if ("length".equals(finish)) {
+            throw InvocationFailure.of(Kind.OUTPUT_LENGTH, false);
+        }
+        if ("content_filter".equals(finish)) {
+            throw new InvocationFailure(Kind.UNKNOWN, status, null, "content_filter", false);
+        }
+        String text = text(choice.path("message").path("content"));
+        if (text == null) {
+            throw malformed(status);
+        }
+        JsonNode usage = root.path("usage");
+        return new InvocationResult(text, tokens(usage.path("prompt_tokens")), tokens(usage.path("completion_tokens")),
+                answeredBy(root.path("model"), asked));
+    }
+
+    /** A string, or (some compatible servers) an array of {@code {"type":"text","text":...}} parts. */
+    private static String text(JsonNode content) {
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (content.isArray()) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode part : content) {
+                if (!part.path("text").isTextual()) {
+                    return null;
+                }
+                text.append(part.path("text").asText());
+            }
+            return text.toString();
+        }
+        return null;
+    }
+
+    private static long tokens(JsonNode count) {
+        return count.canConvertToLong() && count.isIntegralNumber() && count.asLong() >= 0 ? count.asLong() : 0;
+    }
+
+    private static ModelRef answeredBy(JsonNode model, ModelRef asked) {
+        if (!model.isTextual() || model.asText().isBlank() || model.asText().length() > MAX_MODEL_ID) {
+            return asked;
+        }
+        try {
+            return ModelRef.of(asked.providerId(), model.asText());
+        } catch (IllegalArgumentException notAModelId) {
+            return asked;
+        }
+    }
+
+    private static InvocationFailure malformed(int status) {
+        return new InvocationFailure(Kind.HTTP_STATUS, status, null, MALFORMED, false);
+    }
+
+    /**
+     * Turns an error status into a failure: 401/403 are {@code AUTH}, an OpenAI context overflow is
+     * {@code CONTEXT_OVERFLOW}, 400 is {@code INVALID_REQUEST}, everything else {@code HTTP_STATUS};
+     * all keep the status, the {@code Retry-After} hint and the error type name.
+     *
+     * @param body the error body, or null if it was too large to read
+     */
+    static InvocationFailure error(int status, HttpHeaders headers, byte[] body, Instant now) {
+        Duration retryAfter = retryAfter(headers, now);
+        String name = body == null ? null : errorName(body).orElse(null);
+        if (status == 401 || status == 403) {
+            return new InvocationFailure(Kind.AUTH, status, retryAfter, name, false);
+        }
+        if (CONTEXT_LENGTH_EXCEEDED.equals(name) && status >= 400 && status <= 499) {
+            return new InvocationFailure(Kind.CONTEXT_OVERFLOW, status, retryAfter, name, false);
+        }
+        if (status == 400) {
+            return new InvocationFailure(Kind.INVALID_REQUEST, status, retryAfter, name, false);
+        }
+        boolean retryable = status == 408 || status == 429 || status >= 500;
+        return new InvocationFailure(Kind.HTTP_STATUS, status, retryAfter, name, retryable);
+    }
+
+    /** {@code error.code}, else {@code error.type}, when it is a plain identifier; never {@code error.message}. */
+    static Optional<String> errorName(byte[] body) {
+        try {
+            JsonNode root = MAPPER.readTree(body);
+            return root == null ? Optional.empty() : errorName(root);
+        } catch (IOException | RuntimeException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> errorName(JsonNode root) {
+        JsonNode error = root.path("error");
+        for (String field : new String[] { "code", "type" }) {
+            JsonNode value = error.path(field);
+            if (value.isTextual() && ErrorClass.isValidName(value.asText())) {
+                return Optional.of(value.asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code Retry-After} in seconds or as an HTTP date (a past date is zero); else OpenAI's
+     * {@code retry-after-ms}; null if absent or unreadable.
+     */
+    static Duration retryAfter(HttpHeaders headers, Instant now) {
+        Optional<String> value = headers.firstValue("retry-after").map(String::strip);
+        if (value.isPresent()) {
+            String text = value.get();
+            if (text.matches("[0-9]{1,10}")) {
+                return Duration.ofSeconds(Long.parseLong(text));
+            }
+            try {
+                Duration left = Duration.between(now, ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return left.isNegative() ? Duration.ZERO : left;
+            } catch (DateTimeParseException unreadable) {
+                return null;
+            }
+        }
+        Optional<String> millis = headers.firstValue("retry-after-ms").map(String::strip);
+        if (millis.isPresent() && millis.get().matches("[0-9]{1,13}")) {
+            return Duration.ofMillis(Long.parseLong(millis.get()));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.otto.invoker.openai;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+import dev.otto.api.model.ModelRef;
+import dev.otto.api.spi.Invocation;
+import dev.otto.api.spi.InvocationFailure;
+import dev.otto.api.spi.InvocationFailure.Kind;
+import dev.otto.api.spi.InvocationResult;
+import dev.otto.api.spi.ModelInvoker;
+import dev.otto.api.spi.PluginName;
+
+/**
+ * A {@link ModelInvoker} for OpenAI-compatible endpoints (OpenAI, a local server, a gateway):
+ * non-streaming {@code POST {baseUrl}/chat/completions} for the models of the configured
+ * providers, under the attempt's deadline.
+ *
+ * <p>Ranking 0, above the OpenCode invoker's default ranking, so it serves the providers it is
+ * configured for and OpenCode serves the rest; with no providers configured (the default) it
+ * serves none. A configuration change swaps the settings whole: calls in flight finish on the
+ * settings they started with.
+ */
+@Component(service = ModelInvoker.class, configurationPid = OpenAiInvoker.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "service.ranking:Integer=0")
+@Designate(ocd = OpenAiInvokerConfig.class)
+@PluginName(OpenAiInvoker.NAME)
+public final class OpenAiInvoker implements ModelInvoker {
+
+    /** The configuration PID: {@code deploy/dev.otto.invoker.openai.cfg}. */
+    public static final String PID = "dev.otto.invoker.openai";
+    /** The value of this plugin's {@code otto.plugin.name}. */
+    public static final String NAME = "openai";
+
+    private final Logger logger;
+    private final UnaryOperator<String> environment;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private volatile Current current;
+
+    /** Settings with their HTTP client; replaced whole by {@link #modified}. */
+    private record Current(Settings settings, ChatCompletionsHttp http, AtomicBoolean keyWarned) {
+        Current(Settings settings, ScheduledExecutorService timer) {
+            this(settings, new ChatCompletionsHttp(settings.endpoint(), settings.connectTimeout(), settings.maxResponseBytes(),
+                    timer), new AtomicBoolean());
+        }
+    }
+
+    @Activate
+    public OpenAiInvoker(OpenAiInvokerConfig config, @Reference(service = LoggerFactory.class) Logger logger) {
+        this(Settings.of(config), logger, System::getenv, Clock.systemUTC());
+    }
+
+    /** Without OSGi (tests, benchmarks): the environment is a lookup so that no test needs a real variable. */
+    OpenAiInvoker(Settings settings, Logger logger, UnaryOperator<String> environment, Clock clock) {
+        this.logger = logger;
+        this.environment = environment;
+        this.clock = clock;
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "otto-openai-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true); // most calls end long before their deadline
+        this.timer = deadlines;
+        this.current = new Current(settings, timer);
+        logSettings(settings);
+    }
+
+    /** A malformed new configuration is refused with one error; the last good one stays in force. */
+    @Modified
+    void modified(OpenAiInvokerConfig config) {
+        Settings settings;
+        try {
+            settings = Settings.of(config);
+        } catch (IllegalArgumentException e) {
+            logger.error("{} configuration rejected, keeping the previous one: {}", PID, e.getMessage());
+            return;
+        }
+        this.current = new Current(settings, timer);
+        logSettings(settings);
+    }
+
+    /** Calls in flight finish (their deadlines still fire); the timer thread ends after the last one. */
+    @Deactivate
+    void deactivate() {
+        timer.shutdown();
+    }
+
+    private void logSettings(Settings settings) {
+        if (settings.providers().isEmpty()) {
+            logger.info("OpenAI-compatible invoker serves no provider (configure providers in {}); OpenCode serves every model", PID);
+        } else {
+            logger.info("OpenAI-compatible invoker serves providers {} at {}, API key from {}", settings.providers(),
+                    settings.endpointForLogs(), settings.apiKeyEnv().isEmpty() ? "nowhere (no key sent)" : "$" + settings.apiKeyEnv());
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean supports(ModelRef model) {
+        return current.settings().providers().contains(model.providerId());
+    }
+
+    @Override
+    public InvocationResult invoke(Invocation invocation) throws InvocationFailure {
+        Current now = this.current;
+        Settings settings = now.settings();
+        // the call's budget: the configured total timeout, cut to what is left of the attempt
+        Duration budget = invocation.remaining(clock.instant());
+        if (budget.compareTo(settings.totalTimeout()) > 0) {
+            budget = settings.totalTimeout();
+        }
+        if (budget.isZero()) {
+            throw InvocationFailure.timeout();
+        }
+        long deadline = System.nanoTime() + budget.toNanos();
+        ChatCompletionsHttp.Answer answer = now.http().post(
+                ChatAnswers.request(invocation.model().modelId(), invocation.prompt()), authorization(now), deadline);
+        if (answer.status() >= 200 && answer.status() <= 299) {
+            if (answer.tooLarge()) {
+                throw new InvocationFailure(Kind.HTTP_STATUS, answer.status(), null, ChatAnswers.TOO_LARGE, false);
+            }
+            return ChatAnswers.result(answer.status(), answer.body(), invocation.model());
+        }
+        throw ChatAnswers.error(answer.status(), answer.headers(), answer.body(), clock.instant());
+    }
+
+    /** {@code Bearer <key>} from the configured variable, read now; the key is never logged nor put in a message. */
+    private String authorization(Current now) throws InvocationFailure {
+        String env = now.settings().apiKeyEnv();
+        if (env.isEmpty()) {
+            return null;
+        }
+        String key = environment.apply(env);
+        key = key == null ? "" : key.strip();
+        if (key.isEmpty() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            // an unprintable key would make HttpClient quote the header value in its exception
+            if (now.keyWarned().compareAndSet(false, true)) {
+                logger.warn("OpenAI-compatible invoker: environment variable {} is {}: set it to the API key, or set apiKeyEnv "
+                        + "empty in {} for an endpoint without a key", env, key.isEmpty() ? "not set" : "not a printable key", PID);
+            }
+            throw new InvocationFailure(Kind.AUTH, null, null, ChatAnswers.MISSING_API_KEY, false);
+        }
+        return "Bearer " + key;
+    }
+}

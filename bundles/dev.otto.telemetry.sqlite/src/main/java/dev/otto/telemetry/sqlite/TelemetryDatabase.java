@@ -1,0 +1,117 @@
+package dev.otto.telemetry.sqlite;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The telemetry database file {@code <data>/telemetry.db}, separate from {@code otto.db} so that
+ * telemetry volume never competes with the jobs database and removing this bundle touches nothing
+ * else. Created owner-only (0600), migrated at open with the bundle's own Flyway migrations
+ * ({@code db/telemetry}), WAL mode; each PRAGMA set on every connection, each as its own statement.
+ */
+final class TelemetryDatabase {
+
+    /** File name in the data directory. */
+    static final String FILE = "telemetry.db";
+
+    static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private final Path file;
+    private final SQLiteDataSource dataSource;
+    private final String schemaVersion;
+
+    private TelemetryDatabase(Path file, SQLiteDataSource dataSource, String schemaVersion) {
+        this.file = file;
+        this.dataSource = dataSource;
+        this.schemaVersion = schemaVersion;
+    }
+
+    /**
+     * Creates, tightens and migrates the database.
+     *
+     * @param file the file
+     * @param fullSync {@code synchronous=FULL} instead of {@code NORMAL}
+     * @param reporter where to say what happens
+     * @return the database
+     */
+    static TelemetryDatabase open(Path file, boolean fullSync, Reporter reporter) {
+        createOwnerOnly(file, reporter);
+        SQLiteDataSource dataSource = dataSource(file, fullSync);
+        String version = new SchemaMigrator(file, dataSource, List.of(SchemaMigrator.LOCATION), reporter).migrate();
+        TelemetryDatabase db = new TelemetryDatabase(file, dataSource, version);
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+            String mode = rs.next() ? rs.getString(1) : "unknown";
+            if (!"wal".equalsIgnoreCase(mode)) {
+                throw new IllegalStateException("the telemetry database " + file + " runs in journal mode " + mode
+                        + ", not WAL: put the data folder on a local file system (OTTO_DATA_DIR or -Dotto.data)");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the telemetry database " + file + ": " + e.getMessage(), e);
+        }
+        return db;
+    }
+
+    static SQLiteDataSource dataSource(Path file, boolean fullSync) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only an
+        // OS crash or power loss can take back the last commits. FULL closes that window too.
+        config.setSynchronous(fullSync ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        return dataSource;
+    }
+
+    Connection connect() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    Path file() {
+        return file;
+    }
+
+    String schemaVersion() {
+        return schemaVersion;
+    }
+
+    private static void createOwnerOnly(Path file, Reporter reporter) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                reporter.info("created the telemetry database " + file);
+            } catch (FileAlreadyExistsException exists) {
+                for (Path f : List.of(file, Path.of(file + "-wal"), Path.of(file + "-shm"))) {
+                    if (Files.exists(f) && !Files.getPosixFilePermissions(f).equals(OWNER_ONLY)) {
+                        Files.setPosixFilePermissions(f, OWNER_ONLY);
+                        reporter.warn("tightened the permissions of " + f + " to 0600 (owner only)");
+                    }
+                }
+            }
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalStateException("the data folder's file system has no POSIX permissions, so " + file
+                    + " cannot be made owner-only: put the data folder on a POSIX file system", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the telemetry database " + file + ": " + e
+                    + "; check that the data folder (OTTO_DATA_DIR or -Dotto.data) is writable", e);
+        }
+    }
+}
