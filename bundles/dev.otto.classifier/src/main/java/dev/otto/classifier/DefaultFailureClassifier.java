@@ -42,9 +42,20 @@ public final class DefaultFailureClassifier implements FailureClassifier {
     @Override
     public Optional<Classification> classify(Throwable failure) {
         try {
-            Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            // the set of causes seen is built only when there is a cause to look at: most failures
+            // an invoker throws are classified as they are (one allocation less per failed attempt)
+            Set<Throwable> seen = null;
             Throwable current = failure;
-            for (int depth = 0; current != null && depth < MAX_CAUSE_DEPTH && seen.add(current); depth++) {
+            for (int depth = 0; current != null && depth < MAX_CAUSE_DEPTH; depth++) {
+                if (depth > 0) {
+                    if (seen == null) {
+                        seen = Collections.newSetFromMap(new IdentityHashMap<>());
+                        seen.add(failure);
+                    }
+                    if (!seen.add(current)) {
+                        break;
+                    }
+                }
                 Optional<Classification> found = FailureRules.ofThrowable(current);
                 if (found.isPresent()) {
                     return found;

@@ -1,6 +1,6 @@
 package dev.otto.router;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,7 +13,60 @@ import dev.otto.api.model.ModelRef;
  */
 final class Planner {
 
+    /** Chains up to this long are de-duplicated pairwise, longer ones through a set. */
+    private static final int PAIRWISE = 16;
+
+    /**
+     * A plan and whether the budget cut it.
+     *
+     * @param attempts the models in the order they are tried; immutable
+     * @param budgetApplied whether the budget, not the chain, ended the plan
+     */
+    record Plan(List<ModelRef> attempts, boolean budgetApplied) {
+    }
+
     private Planner() {
+    }
+
+    /**
+     * Builds the plan once, with whether the budget cut it.
+     *
+     * @param first the resolved model
+     * @param chain the fallback policy's chain
+     * @param configuredBudget the configured attempt budget, 0 for the default (1 + chain length)
+     */
+    static Plan planOf(ModelRef first, List<ModelRef> chain, int configuredBudget) {
+        int budget = configuredBudget > 0 ? configuredBudget : 1 + chain.size();
+        ModelRef[] ordered;
+        int count;
+        if (chain.size() <= PAIRWISE) {
+            ordered = new ModelRef[1 + chain.size()];
+            ordered[0] = first;
+            count = 1;
+            for (int i = 0; i < chain.size(); i++) {
+                ModelRef model = chain.get(i);
+                if (indexOf(ordered, count, model) < 0) {
+                    ordered[count++] = model;
+                }
+            }
+        } else {
+            Set<ModelRef> set = new LinkedHashSet<>();
+            set.add(first);
+            set.addAll(chain);
+            ordered = set.toArray(new ModelRef[0]);
+            count = ordered.length;
+        }
+        int size = Math.min(budget, count);
+        return new Plan(List.of(size == ordered.length ? ordered : Arrays.copyOf(ordered, size)), size < count);
+    }
+
+    private static int indexOf(ModelRef[] models, int count, ModelRef model) {
+        for (int i = 0; i < count; i++) {
+            if (models[i].equals(model)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -22,19 +75,11 @@ final class Planner {
      * @param configuredBudget the configured attempt budget, 0 for the default (1 + chain length)
      */
     static List<ModelRef> plan(ModelRef first, List<ModelRef> chain, int configuredBudget) {
-        Set<ModelRef> ordered = new LinkedHashSet<>();
-        ordered.add(first);
-        ordered.addAll(chain);
-        int budget = configuredBudget > 0 ? configuredBudget : 1 + chain.size();
-        List<ModelRef> plan = new ArrayList<>(ordered);
-        return List.copyOf(plan.subList(0, Math.min(budget, plan.size())));
+        return planOf(first, chain, configuredBudget).attempts();
     }
 
     /** Whether the budget, not the chain, ended the plan. */
     static boolean budgetApplied(ModelRef first, List<ModelRef> chain, int configuredBudget) {
-        Set<ModelRef> ordered = new LinkedHashSet<>();
-        ordered.add(first);
-        ordered.addAll(chain);
-        return plan(first, chain, configuredBudget).size() < ordered.size();
+        return planOf(first, chain, configuredBudget).budgetApplied();
     }
 }

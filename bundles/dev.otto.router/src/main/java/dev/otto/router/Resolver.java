@@ -1,6 +1,5 @@
 package dev.otto.router;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,41 +33,62 @@ final class Resolver {
     }
 
     static Decision resolve(RunRequest request, FlowDefaults flowDefaults, RoutingSettings routing, CatalogSnapshot catalog) {
-        List<String> audit = new ArrayList<>();
         ModelRef systemDefault = systemDefault(request, flowDefaults, routing);
         ModelRef chosen;
         ResolutionSource source;
-        String why;
+        boolean overridden = false;
         if (request.userOverride() != null) {
             chosen = request.userOverride();
             source = ResolutionSource.USER_OVERRIDE;
-            why = "the user asked for " + chosen;
             ModelRef baseline = systemDefault != null ? systemDefault : catalog.findGlobalDefault().orElse(null);
-            if (!chosen.equals(baseline)) {
-                audit.add(PolicyAudit.POLICY_OVERRIDE);
-            }
+            overridden = !chosen.equals(baseline);
         } else if (request.jobModelRef() != null) {
             chosen = request.jobModelRef();
             source = ResolutionSource.JOB;
-            why = "job " + request.jobId() + " names " + chosen;
         } else if (systemDefault != null) {
             chosen = systemDefault;
             source = request.flow() != null ? ResolutionSource.FLOW_DEFAULT : ResolutionSource.TASK_POLICY;
-            why = request.flow() != null
-                    ? "the default of flow " + request.flow().wireName() + " is " + chosen
-                    : "the policy of task type " + request.taskType().wireName() + " is " + chosen;
         } else {
-            return new Decision(Resolution.of(globalDefault(request, catalog, null), ResolutionSource.GLOBAL_DEFAULT),
-                    null, "nothing overrides the OpenCode global default " + catalog.findGlobalDefault().orElseThrow(), audit);
+            ModelRef global = globalDefault(request, catalog, null);
+            return new Decision(Resolution.of(global, ResolutionSource.GLOBAL_DEFAULT), global, null, List.of(), request);
         }
         if (catalog.isAvailable(chosen)) {
-            return new Decision(Resolution.of(chosen, source), chosen, why, audit);
+            return new Decision(Resolution.of(chosen, source), chosen, chosen,
+                    overridden ? List.of(PolicyAudit.POLICY_OVERRIDE) : List.of(), request);
         }
         ModelRef fallback = globalDefault(request, catalog, chosen);
-        audit.add(PolicyAudit.MODEL_UNAVAILABLE);
-        return new Decision(Resolution.of(fallback, ResolutionSource.UNAVAILABLE_FALLBACK), chosen,
-                why + ", which the catalog does not have: the OpenCode global default " + fallback + " is used instead",
-                audit);
+        return new Decision(Resolution.of(fallback, ResolutionSource.UNAVAILABLE_FALLBACK), fallback, chosen,
+                overridden ? List.of(PolicyAudit.POLICY_OVERRIDE, PolicyAudit.MODEL_UNAVAILABLE)
+                        : List.of(PolicyAudit.MODEL_UNAVAILABLE),
+                request);
+    }
+
+    /**
+     * Why the decision came out as it did, in one sentence; built only when asked for (by
+     * {@code plan}, never by a run). The branch is that of {@link #resolve}: the precedence of the
+     * request's parts, then the source.
+     */
+    static String explain(Decision decision) {
+        RunRequest request = decision.request();
+        ModelRef used = decision.model();
+        ModelRef chosen = decision.requested();
+        if (chosen == null) {
+            return "nothing overrides the OpenCode global default " + used;
+        }
+        String why;
+        if (request.userOverride() != null) {
+            why = "the user asked for " + chosen;
+        } else if (request.jobModelRef() != null) {
+            why = "job " + request.jobId() + " names " + chosen;
+        } else if (request.flow() != null) {
+            why = "the default of flow " + request.flow().wireName() + " is " + chosen;
+        } else {
+            why = "the policy of task type " + request.taskType().wireName() + " is " + chosen;
+        }
+        if (decision.resolution().source() != ResolutionSource.UNAVAILABLE_FALLBACK) {
+            return why;
+        }
+        return why + ", which the catalog does not have: the OpenCode global default " + used + " is used instead";
     }
 
     /** What the system would pick without the user: the flow default or task policy, if configured. */

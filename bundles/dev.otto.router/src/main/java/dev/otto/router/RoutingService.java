@@ -8,11 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Constants;
@@ -85,6 +83,8 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
     static final String NO_FALLBACK_POLICY = "no_fallback_policy";
     /** How long past an attempt's deadline an invoker may take before the router interrupts it. */
     static final Duration OVERRUN_GRACE = Duration.ofSeconds(2);
+    /** How often the watchdog looks for attempts past their deadline. */
+    static final Duration WATCHDOG_TICK = Duration.ofMillis(100);
 
     @Reference
     ModelCatalog catalog;
@@ -108,7 +108,13 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
     private final TelemetryHub hub;
     private final Clock clock;
     private final ScheduledExecutorService watchdog;
+    private final RunIds runIds = new RunIds();
+    private final Map<Thread, Instant> inFlight = new ConcurrentHashMap<>();
+    private final Map<Thread, Boolean> overran = new ConcurrentHashMap<>();
     private volatile Settings settings = new Settings(FlowDefaults.NONE, RoutingSettings.DEFAULTS, "defaults");
+    /** The classifiers and invokers in the order they are consulted, with the lists they were sorted from. */
+    private volatile Ranked<FailureClassifier> rankedClassifiers = new Ranked<>(null, List.of());
+    private volatile Ranked<ModelInvoker> rankedInvokers = new Ranked<>(null, List.of());
 
     /** The routing configuration in force, swapped whole. */
     record Settings(FlowDefaults flowDefaults, RoutingSettings routing, String configVersion) {
@@ -131,6 +137,10 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
             thread.setDaemon(true);
             return thread;
         });
+        // one sweep a tick over the attempts in flight: registering an attempt is a map put, so the
+        // hot path never wakes a thread or queues a task (bench/: RouterBenchmark)
+        watchdog.scheduleWithFixedDelay(this::interruptOverruns, WATCHDOG_TICK.toMillis(), WATCHDOG_TICK.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Activate
@@ -172,32 +182,49 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         Settings current = settings;
         CatalogSnapshot snapshot = catalog.snapshot();
         Decision decision = decide(request, snapshot, current);
-        return plan(request, decision, current, policyOf(this.policy));
+        Route route = route(request, decision, current, policyOf(this.policy));
+        return new RoutePlan(route.resolution(), route.requested(), decision.explanation(), route.attempts(),
+                route.routeType(), route.audit());
     }
 
-    private RoutePlan plan(RunRequest request, Decision decision, Settings current, FallbackPolicy fallbackPolicy) {
+    /**
+     * What a run needs of a plan: a {@link RoutePlan} without the explanation, built once. The
+     * attempts start with the resolved model and never repeat one ({@link Planner}).
+     */
+    private record Route(Resolution resolution, ModelRef requested, List<ModelRef> attempts, RouteType routeType,
+            List<String> audit) {
+    }
+
+    private Route route(RunRequest request, Decision decision, Settings current, FallbackPolicy fallbackPolicy) {
+        RoutingSettings routing = current.routing();
         List<ModelRef> chain = fallbackPolicy != null
-                ? fallbackPolicy.fallbackChain(request, current.routing())
-                : current.routing().fallbackChain();
-        List<String> audit = new ArrayList<>(decision.audit());
+                ? fallbackPolicy.fallbackChain(request, routing)
+                : routing.fallbackChain();
+        List<String> audit = decision.audit();
         if (fallbackPolicy == null) {
-            audit.add(NO_FALLBACK_POLICY);
+            audit = with(audit, NO_FALLBACK_POLICY);
         }
         RouteType routeType = request.routeType();
         if (routeType == null) {
-            Optional<RouteType> configured = current.routing().routeTypeFor(decision.resolution().providerId());
+            Optional<RouteType> configured = routing.routeTypeFor(decision.resolution().providerId());
             routeType = configured.orElse(RouteType.API_KEY);
             if (configured.isEmpty()) {
-                audit.add(PolicyAudit.ROUTE_TYPE_DEFAULTED);
+                audit = with(audit, PolicyAudit.ROUTE_TYPE_DEFAULTED);
             }
         }
-        ModelRef first = decision.resolution().ref();
-        int budget = current.routing().attemptBudget();
-        if (Planner.budgetApplied(first, chain, budget)) {
-            audit.add(PolicyAudit.ATTEMPT_BUDGET_APPLIED);
+        Planner.Plan plan = Planner.planOf(decision.model(), chain, routing.attemptBudget());
+        if (plan.budgetApplied()) {
+            audit = with(audit, PolicyAudit.ATTEMPT_BUDGET_APPLIED);
         }
-        return new RoutePlan(decision.resolution(), decision.requested(), decision.explanation(),
-                Planner.plan(first, chain, budget), routeType, audit);
+        return new Route(decision.resolution(), decision.requested(), plan.attempts(), routeType, audit);
+    }
+
+    /** The list and one more entry; the list is copied only when something is added (rarely). */
+    private static List<String> with(List<String> list, String entry) {
+        List<String> more = new ArrayList<>(list.size() + 2);
+        more.addAll(list);
+        more.add(entry);
+        return more;
     }
 
     private Decision decide(RunRequest request, CatalogSnapshot snapshot, Settings current) {
@@ -206,66 +233,65 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
             // one structured line; passed as an argument so the logger never reads its braces as placeholders
             logger.warn("{}", "{\"event\":\"model_unavailable\",\"requested_model\":\"" + decision.requested() + "\",\""
                     + (request.flow() != null ? "flow\":\"" + request.flow().wireName() : "task_type\":\"" + request.taskType().wireName())
-                    + "\",\"job_id\":" + request.jobId() + ",\"catalog_age_ms\":" + catalogAge()
-                    + ",\"used\":\"" + decision.resolution().ref() + "\"}");
+                    + "\",\"job_id\":" + request.jobId() + ",\"catalog_age_ms\":" + catalogAge(clock.instant())
+                    + ",\"used\":\"" + decision.model() + "\"}");
         }
         return decision;
     }
 
     @Override
     public RunResult run(RunRequest request) throws RoutingException {
-        String runId = UUID.randomUUID().toString();
         Instant started = clock.instant();
+        String runId = runIds.next(started);
         Settings current = settings;
         FallbackPolicy fallbackPolicy = policyOf(this.policy);
-        List<FailureClassifier> classifierChain = ranked(this.classifiers);
-        List<ModelInvoker> invokerChain = ranked(this.invokers);
+        List<FailureClassifier> classifierChain = classifierChain();
+        List<ModelInvoker> invokerChain = invokerChain();
         Duration budget = request.deadline() != null ? request.deadline() : current.routing().runDeadline();
         Instant deadline = started.plus(budget);
 
-        RoutePlan plan;
+        Route route;
         try {
-            plan = plan(request, decide(request, catalog.snapshot(), current), current, fallbackPolicy);
+            route = route(request, decide(request, catalog.snapshot(), current), current, fallbackPolicy);
         } catch (NoModelAvailableException e) {
             publishRun(runId, request, null, RouteType.API_KEY, List.of(), List.of(), RunOutcome.FAILED,
-                    ErrorClass.UNKNOWN, started, List.of(PolicyAudit.MODEL_UNAVAILABLE), current);
+                    ErrorClass.UNKNOWN, started, clock.instant(), List.of(PolicyAudit.MODEL_UNAVAILABLE), current);
             throw new RoutingException(runId, request.taskId(), RunOutcome.FAILED, List.of(), ReasonCode.CAPACITY,
                     ErrorClass.UNKNOWN, e);
         }
-        List<String> audit = new ArrayList<>(plan.policyAudit());
-        List<Attempt> attempts = new ArrayList<>();
-        List<ModelTransition> transitions = new ArrayList<>();
-        List<ModelRef> models = plan.attempts();
+        List<String> audit = route.audit();
+        List<ModelRef> models = route.attempts();
+        List<Attempt> attempts = new ArrayList<>(models.size());
+        List<ModelTransition> transitions = new ArrayList<>(models.size() - 1);
         Classification last = null;
         RunOutcome outcome = RunOutcome.FAILED;
         for (int i = 0; i < models.size(); i++) {
             ModelRef model = models.get(i);
             Instant attemptStart = clock.instant();
-            Duration remaining = Duration.between(attemptStart, deadline);
-            if (remaining.isNegative() || remaining.isZero()) {
-                audit.add(PolicyAudit.DEADLINE_EXCEEDED);
+            // later attempts keep their share: an attempt gets the remaining time divided by the attempts left
+            Instant attemptDeadline = attemptDeadline(attemptStart, deadline, models.size() - i);
+            if (attemptDeadline == null) {
+                audit = with(audit, PolicyAudit.DEADLINE_EXCEEDED);
                 outcome = RunOutcome.TIMED_OUT;
                 break;
             }
-            // later attempts keep their share: an attempt gets the remaining time divided by the attempts left
-            Instant attemptDeadline = attemptStart.plus(remaining.dividedBy(models.size() - i));
             try {
                 InvocationResult result = invoke(invokerChain, model,
                         new Invocation(runId, request.taskId(), i + 1, model, request.prompt(), attemptDeadline));
+                Instant end = clock.instant();
                 attempts.add(new Attempt(i + 1, model, ReasonCode.NONE, null, attemptStart,
-                        Duration.between(attemptStart, clock.instant()), result.tokensIn(), result.tokensOut()));
-                long tokensIn = attempts.stream().mapToLong(Attempt::tokensIn).sum();
-                long tokensOut = attempts.stream().mapToLong(Attempt::tokensOut).sum();
-                publishRun(runId, request, plan, plan.routeType(), attempts, transitions, RunOutcome.SUCCESS, null,
-                        started, audit, current);
-                return new RunResult(runId, request.taskId(), plan.resolution(), model, attempts, RunOutcome.SUCCESS,
-                        result.text(), tokensIn, tokensOut);
+                        Duration.between(attemptStart, end), result.tokensIn(), result.tokensOut()));
+                publishRun(runId, request, route, route.routeType(), attempts, transitions, RunOutcome.SUCCESS, null,
+                        started, end, audit, current);
+                return new RunResult(runId, request.taskId(), route.resolution(), model, attempts, RunOutcome.SUCCESS,
+                        result.text(), tokensIn(attempts), tokensOut(attempts));
             } catch (Exception failure) {
                 last = classify(classifierChain, failure);
+                Instant end = clock.instant();
                 attempts.add(new Attempt(i + 1, model, last.reason(), last.errorClass(), attemptStart,
-                        Duration.between(attemptStart, clock.instant()), 0, 0));
-                if (last.reason() == ReasonCode.TIMEOUT && !clock.instant().isBefore(deadline)) {
-                    audit.add(PolicyAudit.DEADLINE_EXCEEDED);
+                        Duration.between(attemptStart, end), 0, 0));
+                if (last.reason() == ReasonCode.TIMEOUT && !end.isBefore(deadline)) {
+                    audit = with(audit, PolicyAudit.DEADLINE_EXCEEDED);
                     outcome = RunOutcome.TIMED_OUT;
                     break;
                 }
@@ -273,38 +299,92 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
                     break;
                 }
                 if (fallbackPolicy != null && !fallbackPolicy.shouldContinue(last, i + 1)) {
-                    audit.add(PolicyAudit.POLICY_STOPPED);
+                    audit = with(audit, PolicyAudit.POLICY_STOPPED);
                     break;
                 }
-                FallbackEvent event = new FallbackEvent(runId, request.taskId(), model, models.get(i + 1), last.reason(),
-                        plan.routeType(), last.errorClass(), i + 1, clock.instant());
-                transitions.add(event.transition());
-                hub.publish(event);
+                // the step is taken when the failed attempt is over: its end is the step's time
+                ModelTransition step = new ModelTransition(i + 1, model, models.get(i + 1), last.reason(),
+                        last.errorClass(), end);
+                transitions.add(step);
+                hub.publish(FallbackEvent.of(runId, request.taskId(), route.routeType(), step));
             }
         }
         ReasonCode finalReason = last == null ? ReasonCode.TIMEOUT : last.reason();
         ErrorClass finalClass = last == null ? ErrorClass.TIMEOUT_ERROR : last.errorClass();
-        publishRun(runId, request, plan, plan.routeType(), attempts, transitions, outcome, finalClass, started, audit,
-                current);
+        publishRun(runId, request, route, route.routeType(), attempts, transitions, outcome, finalClass, started,
+                clock.instant(), audit, current);
         throw new RoutingException(runId, request.taskId(), outcome, attempts, finalReason, finalClass, null);
+    }
+
+    /**
+     * The deadline of an attempt: now plus the time left divided by the attempts left, or null if
+     * no time is left. In nanoseconds, as {@code Duration.dividedBy} computes it (rounded down) but
+     * without its {@code BigDecimal}s, unless the time left is too long for a {@code long}.
+     */
+    static Instant attemptDeadline(Instant now, Instant deadline, int attemptsLeft) {
+        long seconds = deadline.getEpochSecond() - now.getEpochSecond();
+        if (Math.abs(seconds) < 9_000_000_000L) {
+            long nanos = seconds * 1_000_000_000L + (deadline.getNano() - now.getNano());
+            return nanos <= 0 ? null : now.plusNanos(nanos / attemptsLeft);
+        }
+        Duration remaining = Duration.between(now, deadline);
+        return remaining.isNegative() || remaining.isZero() ? null : now.plus(remaining.dividedBy(attemptsLeft));
+    }
+
+    private static long tokensIn(List<Attempt> attempts) {
+        long sum = 0;
+        for (Attempt attempt : attempts) {
+            sum += attempt.tokensIn();
+        }
+        return sum;
+    }
+
+    private static long tokensOut(List<Attempt> attempts) {
+        long sum = 0;
+        for (Attempt attempt : attempts) {
+            sum += attempt.tokensOut();
+        }
+        return sum;
     }
 
     /** Runs one attempt in the caller's thread; an invoker that overruns its deadline is interrupted. */
     private InvocationResult invoke(List<ModelInvoker> invokerChain, ModelRef model, Invocation invocation)
             throws Exception {
-        ModelInvoker invoker = invokerChain.stream().filter(candidate -> candidate.supports(model)).findFirst()
-                .orElseThrow(() -> new NoInvokerException(model));
+        ModelInvoker invoker = null;
+        for (ModelInvoker candidate : invokerChain) {
+            if (candidate.supports(model)) {
+                invoker = candidate;
+                break;
+            }
+        }
+        if (invoker == null) {
+            throw new NoInvokerException(model);
+        }
         Thread caller = Thread.currentThread();
-        long overrun = Duration.between(clock.instant(), invocation.deadline()).plus(OVERRUN_GRACE).toMillis();
-        ScheduledFuture<?> interrupt = watchdog.schedule(caller::interrupt, Math.max(overrun, 1), TimeUnit.MILLISECONDS);
+        inFlight.put(caller, invocation.deadline().plus(OVERRUN_GRACE));
         try {
             return invoker.invoke(invocation);
         } finally {
-            interrupt.cancel(false);
-            if (Thread.interrupted() && interrupt.isDone() && !interrupt.isCancelled()) {
-                // the watchdog fired: the invoker overran its deadline
+            inFlight.remove(caller);
+            if (overran.remove(caller) != null) {
+                Thread.interrupted(); // the watchdog's interrupt, not the caller's: clear it
                 throw new java.util.concurrent.TimeoutException("the invoker overran the attempt deadline");
             }
+        }
+    }
+
+    /** Interrupts each attempt past its deadline and grace; atomic per attempt, so a finished one is never hit. */
+    private void interruptOverruns() {
+        Instant now = clock.instant();
+        for (Thread thread : inFlight.keySet()) {
+            inFlight.computeIfPresent(thread, (caller, overrunAt) -> {
+                if (now.isAfter(overrunAt)) {
+                    overran.put(caller, Boolean.TRUE);
+                    caller.interrupt();
+                    return null;
+                }
+                return overrunAt;
+            });
         }
     }
 
@@ -325,25 +405,35 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         return Classification.UNKNOWN;
     }
 
-    private void publishRun(String runId, RunRequest request, RoutePlan plan, RouteType routeType, List<Attempt> attempts,
+    private void publishRun(String runId, RunRequest request, Route route, RouteType routeType, List<Attempt> attempts,
             List<ModelTransition> transitions, RunOutcome outcome, ErrorClass errorClass, Instant started,
-            List<String> audit, Settings current) {
+            Instant finished, List<String> audit, Settings current) {
         ModelRef finalModel = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).model();
+        // a route's first attempt is its resolved model
+        ModelRef selected = route == null ? null : route.attempts().get(0);
         hub.publish(new RunTelemetry(runId, request.taskId(), request.taskType(), request.flow(), request.jobId(), routeType,
-                plan == null ? null : plan.resolution().source(),
-                plan == null ? null : plan.requestedModel() != null ? plan.requestedModel() : plan.resolution().ref(),
-                plan == null ? null : plan.resolution().ref(), finalModel, transitions, attempts.size(), outcome,
+                route == null ? null : route.resolution().source(),
+                route == null ? null : route.requested() != null ? route.requested() : selected,
+                selected, finalModel, transitions, attempts.size(), outcome,
                 outcome == RunOutcome.SUCCESS ? null : errorClass,
-                attempts.stream().mapToLong(Attempt::tokensIn).sum(), attempts.stream().mapToLong(Attempt::tokensOut).sum(),
-                started, clock.instant(), dedupe(audit), catalogAge(), current.configVersion()));
+                tokensIn(attempts), tokensOut(attempts), started, finished, dedupe(audit), catalogAge(finished),
+                current.configVersion()));
     }
 
-    private long catalogAge() {
-        return catalog.freshness().age(clock.instant()).toMillis();
+    private long catalogAge(Instant now) {
+        return catalog.freshness().age(now).toMillis();
     }
 
+    /** The entries without repeats, in order; the list itself when it has none (the usual case). */
     private static List<String> dedupe(List<String> audit) {
-        return audit.stream().distinct().toList();
+        for (int i = 1; i < audit.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (audit.get(i).equals(audit.get(j))) {
+                    return audit.stream().distinct().toList();
+                }
+            }
+        }
+        return audit;
     }
 
     @Override
@@ -397,6 +487,34 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
 
     private static <S> List<S> ranked(List<Map.Entry<Map<String, Object>, S>> tuples) {
         return sortedTuples(tuples).stream().map(Map.Entry::getValue).toList();
+    }
+
+    /**
+     * Plugins in the order they are consulted, sorted once per set of bound services: a dynamic
+     * field reference is replaced whole whenever a service binds, unbinds or changes its
+     * properties, so a list that is still the same object needs no new sort.
+     */
+    private record Ranked<S>(List<Map.Entry<Map<String, Object>, S>> source, List<S> plugins) {
+    }
+
+    private List<FailureClassifier> classifierChain() {
+        List<Map.Entry<Map<String, Object>, FailureClassifier>> tuples = this.classifiers;
+        Ranked<FailureClassifier> memo = rankedClassifiers;
+        if (memo.source() != tuples) {
+            memo = new Ranked<>(tuples, ranked(tuples));
+            rankedClassifiers = memo;
+        }
+        return memo.plugins();
+    }
+
+    private List<ModelInvoker> invokerChain() {
+        List<Map.Entry<Map<String, Object>, ModelInvoker>> tuples = this.invokers;
+        Ranked<ModelInvoker> memo = rankedInvokers;
+        if (memo.source() != tuples) {
+            memo = new Ranked<>(tuples, ranked(tuples));
+            rankedInvokers = memo;
+        }
+        return memo.plugins();
     }
 
     private static long serviceId(Map<String, Object> properties) {

@@ -1,8 +1,6 @@
 package dev.otto.router;
 
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -28,6 +26,8 @@ final class TelemetryHub implements AutoCloseable {
     private final int capacity;
     private final Consumer<String> onSinkFailure;
     private final Map<TelemetrySink, Lane> lanes = new IdentityHashMap<>();
+    /** The lanes as of the last add or remove, for {@link #publish} to read without the lock. */
+    private volatile Lane[] current = new Lane[0];
 
     TelemetryHub(int capacity, Consumer<String> onSinkFailure) {
         this.capacity = capacity;
@@ -36,22 +36,20 @@ final class TelemetryHub implements AutoCloseable {
 
     synchronized void add(TelemetrySink sink, String name) {
         lanes.computeIfAbsent(sink, s -> new Lane(s, name));
+        current = lanes.values().toArray(new Lane[0]);
     }
 
     /** Stops the sink's lane; what it had not delivered yet is counted as dropped. */
     synchronized void remove(TelemetrySink sink) {
         Lane lane = lanes.remove(sink);
         if (lane != null) {
+            current = lanes.values().toArray(new Lane[0]);
             lane.stop();
         }
     }
 
     /** Offers the record to every sink; never blocks. */
     void publish(TelemetryRecord record) {
-        List<Lane> current;
-        synchronized (this) {
-            current = new ArrayList<>(lanes.values());
-        }
         for (Lane lane : current) {
             lane.offer(record);
         }
@@ -64,6 +62,7 @@ final class TelemetryHub implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        current = new Lane[0];
         lanes.values().forEach(Lane::stop);
         lanes.clear();
     }

@@ -30,6 +30,9 @@ public final class Ids {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
+            if (c > ' ' && c < 0x7f) {
+                continue; // printable ASCII: neither whitespace nor control (fast path)
+            }
             if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)) {
                 return false;
             }

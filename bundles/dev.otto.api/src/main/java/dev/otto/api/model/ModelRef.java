@@ -143,6 +143,9 @@ public record ModelRef(String providerId, String modelId) implements Comparable<
         }
         for (int i = 0; i < providerId.length(); i++) {
             char c = providerId.charAt(i);
+            if (c > ' ' && c < 0x7f && c != '/') {
+                continue; // printable ASCII other than '/': neither whitespace nor control (fast path)
+            }
             if (c == '/') {
                 return "the provider id contains '/'";
             }

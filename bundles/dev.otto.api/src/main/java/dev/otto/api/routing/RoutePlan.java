@@ -1,5 +1,6 @@
 package dev.otto.api.routing;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -32,12 +33,30 @@ public record RoutePlan(Resolution resolution, ModelRef requestedModel, String e
         Objects.requireNonNull(routeType, "routeType must not be null");
         attempts = List.copyOf(attempts);
         policyAudit = List.copyOf(policyAudit);
-        if (attempts.isEmpty() || !attempts.get(0).equals(resolution.ref())) {
+        if (attempts.isEmpty() || !attempts.get(0).providerId().equals(resolution.providerId())
+                || !attempts.get(0).modelId().equals(resolution.modelId())) {
             throw new IllegalArgumentException("a plan starts with the resolved model " + resolution.ref()
                     + ", got " + attempts);
         }
-        if (attempts.stream().distinct().count() != attempts.size()) {
+        if (hasRepeat(attempts)) {
             throw new IllegalArgumentException("a plan never repeats a model, got " + attempts);
         }
+    }
+
+    /** Plans are a handful of models: a pairwise check beats hashing them; a set for long ones. */
+    private static boolean hasRepeat(List<ModelRef> attempts) {
+        int size = attempts.size();
+        if (size > 16) {
+            return new HashSet<>(attempts).size() != size;
+        }
+        for (int i = 1; i < size; i++) {
+            ModelRef model = attempts.get(i);
+            for (int j = 0; j < i; j++) {
+                if (model.equals(attempts.get(j))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

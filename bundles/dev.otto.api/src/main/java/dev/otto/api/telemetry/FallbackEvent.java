@@ -50,7 +50,7 @@ public record FallbackEvent(
         Ids.require(runId, "runId");
         Ids.require(taskId, "taskId");
         Objects.requireNonNull(routeType, "routeType must not be null");
-        new ModelTransition(attempt, from, to, reason, errorClass, ts);
+        ModelTransition.validate(attempt, from, to, reason, errorClass, ts);
     }
 
     /**

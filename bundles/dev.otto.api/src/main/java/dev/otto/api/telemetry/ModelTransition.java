@@ -29,6 +29,11 @@ public record ModelTransition(
 
     /** Validates the fields. */
     public ModelTransition {
+        validate(attempt, from, to, reason, errorClass, at);
+    }
+
+    /** The checks of the constructor, also run by {@link FallbackEvent}'s without building a transition. */
+    static void validate(int attempt, ModelRef from, ModelRef to, ReasonCode reason, ErrorClass errorClass, Instant at) {
         if (attempt < 1) {
             throw new IllegalArgumentException("attempt is " + attempt + ": expected an attempt number >= 1");
         }

@@ -54,8 +54,24 @@ public final class OpenAiFirstFallbackPolicy implements FallbackPolicy {
         Objects.requireNonNull(request, "request must not be null");
         Objects.requireNonNull(settings, "settings must not be null");
         List<ModelRef> chain = settings.fallbackChain().isEmpty() ? DEFAULT_CHAIN : settings.fallbackChain();
-        // the router drops repeats too; doing it here keeps the chain shown by the policy honest
-        return List.copyOf(new LinkedHashSet<>(chain));
+        // the router drops repeats too; doing it here keeps the chain shown by the policy honest.
+        // Both lists are immutable (RoutingSettings copies its chain): one without repeats, the
+        // usual case, is returned as it is, with no set built per run
+        return hasRepeat(chain) ? List.copyOf(new LinkedHashSet<>(chain)) : chain;
+    }
+
+    private static boolean hasRepeat(List<ModelRef> chain) {
+        if (chain.size() > 16) {
+            return new LinkedHashSet<>(chain).size() != chain.size();
+        }
+        for (int i = 1; i < chain.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (chain.get(i).equals(chain.get(j))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
