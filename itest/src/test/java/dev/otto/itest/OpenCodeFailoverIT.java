@@ -70,10 +70,8 @@ public class OpenCodeFailoverIT {
     public Option[] options() {
         StubProvider stub = StubProvider.start();
         OpenCodeServer server = OpenCodeServer.start("\"model\": \"" + ECHO + "\", \"provider\": {" + stub.opencodeProvider() + "}");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stub.close();
-        }));
+        // OpenCodeServer stops its servers at exit; the stub is a daemon-threaded server of this JVM
+        Runtime.getRuntime().addShutdownHook(new Thread(stub::close));
         return OptionUtils.combine(OttoContainer.options(server.url(),
                 "\"routing\": {\"fallbackChain\": [\"" + FAIL_429 + "\", \"" + ECHO + "\"], \"runDeadline\": \"PT3M\"}"),
                 CoreOptions.systemProperty(URL_PROPERTY).value(server.url().toString()));

@@ -32,6 +32,19 @@ public final class OpenCodeServer implements AutoCloseable {
 
     private static OpenCodeServer shared;
 
+    /**
+     * Every server this JVM started. One hook kills them all at exit without waiting: a hook that waits
+     * can be cut short when the test JVM is halted, leaving an OpenCode server running.
+     */
+    private static final java.util.Set<Process> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(process -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }), "opencode-stop"));
+    }
+
     private final Process process;
     private final URI url;
 
@@ -44,8 +57,6 @@ public final class OpenCodeServer implements AutoCloseable {
     public static synchronized OpenCodeServer shared() {
         if (shared == null || !shared.process.isAlive()) {
             shared = start();
-            OpenCodeServer server = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "opencode-stop"));
         }
         return shared;
     }
@@ -80,6 +91,7 @@ public final class OpenCodeServer implements AutoCloseable {
             builder.redirectErrorStream(true).redirectOutput(home.resolve("opencode.log").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             OpenCodeServer server = new OpenCodeServer(builder.start(), URI.create("http://127.0.0.1:" + port));
+            STARTED.add(server.process);
             server.awaitHealthy(home.resolve("opencode.log"));
             return server;
         } catch (IOException e) {
