@@ -99,8 +99,12 @@ public class LiveConfigIT {
     @Test
     public void editsApplyLiveAnInvalidOneChangesNothingAndIsReportedOnce() throws Exception {
         save(heartbeat("openai/gpt-5.4-mini", "PT5M"));
-        Eventually.awaitTrue("the new flow default published through Config Admin", WAIT,
-                () -> call(() -> publishedFlowDefaults().contains("heartbeat=openai/gpt-5.4-mini")));
+        // the deadline is unique to this edit: the other test may have left the same flow default behind
+        Eventually.awaitTrue("the new version published through Config Admin", WAIT,
+                () -> call(() -> "PT5M".equals(String.valueOf(configAdmin.getConfiguration(ConfigPids.ROUTING, "?")
+                        .getProperties().get("runDeadline")))));
+        assertTrue(publishedFlowDefaults().contains("heartbeat=openai/gpt-5.4-mini"));
+        assertEquals("the service is never behind Config Admin", Duration.ofMinutes(5), config.current().routing().runDeadline());
         assertEquals(ModelRef.parse("openai/gpt-5.4-mini"), config.current().flowDefaults().forFlow(Flow.HEARTBEAT).orElseThrow());
         String good = config.current().versionId();
 

@@ -110,11 +110,12 @@ final class ConfigReloader {
         }
         ModelManagementConfig candidate = check.config();
         boolean changed = !candidate.versionId().equals(applied.versionId());
+        // this service's view changes first: whoever Config Admin tells may ask current() at once
+        status = new ConfigStatus(file, ConfigStatus.State.APPLIED, candidate,
+                changed ? clock.instant() : status.appliedAt(), check.warnings());
         if (changed || !published) {
             publish(candidate);
         }
-        status = new ConfigStatus(file, ConfigStatus.State.APPLIED, candidate,
-                changed ? clock.instant() : status.appliedAt(), check.warnings());
         if (!check.warnings().isEmpty()) {
             reporter.warn("config " + file + ": " + describe(check.warnings()));
         }

@@ -87,6 +87,36 @@ class ConfigReloaderTest {
     }
 
     @Test
+    void whoeverConfigAdminTellsAlreadySeesTheNewVersionThroughTheService() throws IOException {
+        List<String> seenWhilePublishing = new ArrayList<>();
+        ConfigReloader[] self = new ConfigReloader[1];
+        self[0] = new ConfigReloader(file, new ConfigParser(), config -> seenWhilePublishing.add(
+                self[0].current().versionId() + " " + self[0].status().state() + " " + config.versionId()),
+                new ConfigReloader.Reporter() {
+                    @Override
+                    public void info(String message) {
+                    }
+
+                    @Override
+                    public void warn(String message) {
+                    }
+
+                    @Override
+                    public void error(String message) {
+                    }
+                }, Clock.systemUTC(), "");
+        write(heartbeat("openai/gpt-5.4-mini"));
+        self[0].reload();
+        write(heartbeat("openai/gpt-5.2"));
+        self[0].reload();
+        assertThat(seenWhilePublishing).hasSize(2).allSatisfy(line -> {
+            String[] parts = line.split(" ");
+            assertThat(parts[0]).as("current() while publishing").isEqualTo(parts[2]);
+            assertThat(parts[1]).isEqualTo("APPLIED");
+        });
+    }
+
+    @Test
     void anInvalidVersionIsRejectedWholeWithOneErrorAndTheLastGoodStays() throws IOException {
         write(heartbeat("openai/gpt-5.4-mini"));
         reloader.reload();
