@@ -47,13 +47,13 @@ class BinOttoJobsIT {
         OttoProcess.Outcome created = otto.run("run", "otto:jobs");
         assertThat(created.exitCode()).as(created.toString()).isZero();
         assertThat(created.stdout()).contains("No jobs. 'otto:job-add' adds one.");
-        // a newer Otto's migration V4, as it would be recorded
+        // a newer Otto's migration V5, as it would be recorded
         SQLiteDataSource dataSource = new SQLiteDataSource();
         dataSource.setUrl("jdbc:sqlite:" + otto.dataDir.resolve("otto.db"));
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
-                    + " installed_by, installed_on, execution_time, success) SELECT 4, '4', 'from the future', 'SQL',"
-                    + " 'V4__from_the_future.sql', 42, installed_by, installed_on, 1, 1 FROM flyway_schema_history"
+                    + " installed_by, installed_on, execution_time, success) SELECT 5, '5', 'from the future', 'SQL',"
+                    + " 'V5__from_the_future.sql', 42, installed_by, installed_on, 1, 1 FROM flyway_schema_history"
                     + " WHERE installed_rank = 1");
         }
 
@@ -61,8 +61,8 @@ class BinOttoJobsIT {
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
         assertThat(refused.stderr()).as(refused.toString()).contains("Otto is not ready",
                 "dev.otto.persistence.SqliteJobRepository",
-                "the job database " + otto.dataDir.resolve("otto.db") + " is at schema version V4, newer than this Otto"
-                        + " knows (V3)");
+                "the job database " + otto.dataDir.resolve("otto.db") + " is at schema version V5, newer than this Otto"
+                        + " knows (V4)");
         OttoProcess.Outcome jobs = otto.run("run", "otto:jobs");
         assertThat(jobs.exitCode()).isNotZero();
         assertThat(jobs.stderr()).contains("the job database is not available");

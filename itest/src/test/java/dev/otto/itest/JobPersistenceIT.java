@@ -68,13 +68,15 @@ public class JobPersistenceIT {
     public void theBundleMigratesTheDatabaseWhenItStarts() throws Exception {
         awaitRepository();
         Path db = database();
-        assertEquals(Arrays.asList("1|create jobs|1", "2|add jobs model ref|1", "3|create job runs|1"),
+        assertEquals(Arrays.asList("1|create jobs|1", "2|add jobs model ref|1", "3|create job runs|1",
+                "4|add job sops and hooks|1"),
                 rows(db, "SELECT version, description, success FROM flyway_schema_history WHERE version IS NOT NULL"
                         + " ORDER BY installed_rank"));
         assertTrue(rows(db, "SELECT name FROM pragma_table_info('jobs')").contains("model_ref"));
         assertEquals(Collections.singletonList("wal"), rows(db, "PRAGMA journal_mode"));
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(db)));
-        String migrated = "migrating " + db + " from empty to V3: V1 (create jobs), V2 (add jobs model ref), V3 (create job runs)";
+        String migrated = "migrating " + db + " from empty to V4: V1 (create jobs), V2 (add jobs model ref),"
+                + " V3 (create job runs), V4 (add job sops and hooks)";
         Eventually.awaitTrue("the log line '" + migrated + "'", WAIT, () -> logged(migrated));
     }
 

@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,20 +30,33 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
+import dev.otto.api.job.Job;
+import dev.otto.api.job.JobDraft;
+import dev.otto.api.job.JobRepository;
+import dev.otto.api.job.JobRun;
+import dev.otto.api.job.JobRunOutcome;
+import dev.otto.api.job.JobRunRepository;
+import dev.otto.api.job.JobRunTrigger;
+import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.model.TaskType;
 import dev.otto.api.routing.Attempt;
 import dev.otto.api.routing.ErrorClass;
 import dev.otto.api.routing.ModelRouter;
 import dev.otto.api.routing.ReasonCode;
+import dev.otto.api.routing.ResolutionSource;
 import dev.otto.api.routing.RunRequest;
 import dev.otto.api.routing.RunResult;
 import dev.otto.api.spi.TelemetrySink;
 import dev.otto.api.telemetry.FallbackEvent;
 import dev.otto.api.telemetry.RunTelemetry;
 import dev.otto.api.telemetry.TelemetryRecord;
+import dev.otto.api.tools.HookCommand;
+import dev.otto.api.tools.SopLibrary;
 
 /**
  * The whole runtime against the real OpenCode server, configured with a provider on loopback that
@@ -55,6 +70,8 @@ import dev.otto.api.telemetry.TelemetryRecord;
 public class OpenCodeFailoverIT {
 
     private static final String URL_PROPERTY = "otto.itest.failover.opencode";
+    private static final String STUB_PORT_PROPERTY = "otto.itest.failover.stub";
+    private static final ModelRef ECHO_2 = ModelRef.parse("stub/echo-2");
     private static final ModelRef FAIL_500 = ModelRef.parse("stub/fail-500");
     private static final ModelRef FAIL_429 = ModelRef.parse("stub/fail-429");
     private static final ModelRef ECHO = ModelRef.parse("stub/echo-1");
@@ -74,7 +91,8 @@ public class OpenCodeFailoverIT {
         Runtime.getRuntime().addShutdownHook(new Thread(stub::close));
         return OptionUtils.combine(OttoContainer.options(server.url(),
                 "\"routing\": {\"fallbackChain\": [\"" + FAIL_429 + "\", \"" + ECHO + "\"], \"runDeadline\": \"PT3M\"}"),
-                CoreOptions.systemProperty(URL_PROPERTY).value(server.url().toString()));
+                CoreOptions.systemProperty(URL_PROPERTY).value(server.url().toString()),
+                CoreOptions.systemProperty(STUB_PORT_PROPERTY).value(String.valueOf(stub.port())));
     }
 
     /** A sink of the test's own: the router hands it every record, as it does the real sinks. */
@@ -145,5 +163,87 @@ public class OpenCodeFailoverIT {
         assertTrue("no session of this run is left in OpenCode: " + list.length() + " chars",
                 !list.contains("otto failover-2 attempt"));
         assertTrue(result.attempts().size() >= 2);
+    }
+
+    /**
+     * Issue 8's scheduler path and issue 9's job tools, whole: the scheduler runs a job with its own
+     * model through the router and the OpenCode invoker against the real server; the job's SOP text
+     * reaches the provider before its prompt, its pre-run hook gates the run, its post-run hook
+     * sees the outcome; job_runs records the override as the resolution source.
+     */
+    @Test
+    public void c_aScheduledJobWithItsOwnModelRunsThroughOpenCodeWithItsSopAndHooks() throws Exception {
+        Path dir = Files.createTempDirectory("otto-itest-jobtools");
+        Path sops = Files.createDirectories(dir.resolve("sop"));
+        String marker = "SOP-MARKER-" + System.nanoTime();
+        Files.writeString(sops.resolve("itest-marker.md"), "# Marker\n\nAlways mention " + marker + ".\n");
+        Path outcomeFile = dir.resolve("post-run.txt");
+        ConfigurationAdmin configAdmin = context.getService(
+                context.getServiceReference(ConfigurationAdmin.class));
+        Dictionary<String, Object> tools = new Hashtable<>();
+        tools.put("sopFolder", sops.toString());
+        tools.put("sops", new String[] { "itest-marker" });
+        configAdmin.getConfiguration("dev.otto.tools", "?").update(tools);
+        Dictionary<String, Object> scheduler = new Hashtable<>();
+        scheduler.put("tickInterval", "PT0.2S");
+        configAdmin.getConfiguration("dev.otto.scheduler", "?").update(scheduler);
+        Eventually.awaitTrue("the SOP library reads the configured folder", Duration.ofSeconds(30), () -> {
+            SopLibrary library = service(SopLibrary.class);
+            return library != null && library.names().contains("itest-marker");
+        });
+
+        JobRepository jobs = service(JobRepository.class);
+        JobRunRepository runs = service(JobRunRepository.class);
+        HookCommand postRun = new HookCommand(List.of("python3", "-c",
+                "import os, sys; open(sys.argv[1], 'w').write(os.environ['OTTO_RUN_OUTCOME'] + ' '"
+                        + " + os.environ['OTTO_RUN_FINAL_MODEL'])", outcomeFile.toString()), Duration.ofSeconds(30));
+        Job job = jobs.create(new JobDraft("tooled-override",
+                Flow.SCHEDULED_TASKS, "PT1S", "say hello", true, ECHO_2, List.of("itest-marker"),
+                HookCommand.of("true"), postRun));
+        try {
+            JobRun run = Eventually.await("a finished scheduled run", Duration.ofSeconds(60),
+                    () -> finishedScheduledRun(runs, job.id()));
+            assertEquals(run.toString(), JobRunOutcome.SUCCESS, run.outcome());
+            assertEquals(ResolutionSource.JOB, run.resolutionSource());
+            assertEquals(ECHO_2, run.finalModel());
+            assertEquals(1, run.attempts());
+            assertEquals(11, run.tokensIn());
+            assertEquals(3, run.tokensOut());
+            assertEquals(null, run.note());
+            int port = Integer.parseInt(System.getProperty(STUB_PORT_PROPERTY));
+            assertTrue("the SOP's text reached the provider with the job's own model",
+                    StubProvider.requestsFor(port, "echo-2", marker) >= 1);
+            Eventually.awaitTrue("the post-run hook wrote the outcome", Duration.ofSeconds(10),
+                    () -> Files.exists(outcomeFile));
+            assertEquals("success " + ECHO_2, Files.readString(outcomeFile));
+
+            // a failing pre-run hook: the next runs are skipped, with the reason, and nothing reaches the provider
+            jobs.update(job.id(), jobs.get(job.id()).orElseThrow().toDraft()
+                    .withHooks(HookCommand.of("false"), null));
+            long sent = StubProvider.requestsFor(port, "echo-2", marker);
+            JobRun skipped = Eventually.await("a skipped scheduled run", Duration.ofSeconds(30),
+                    () -> runs.runsOf(job.id(), 20).stream()
+                            .filter(r -> r.outcome() == JobRunOutcome.SKIPPED).findFirst().orElse(null));
+            assertEquals("skipped: pre-run hook false exited with status 1", skipped.note());
+            assertEquals(0, skipped.attempts());
+            assertEquals(null, skipped.routerRunId());
+            assertEquals(sent, StubProvider.requestsFor(port, "echo-2", marker));
+        } finally {
+            jobs.update(job.id(), jobs.get(job.id()).orElseThrow().toDraft().withHooks(null, null));
+            jobs.delete(job.id());
+        }
+    }
+
+    private static JobRun finishedScheduledRun(JobRunRepository runs, long jobId) {
+        return runs.runsOf(jobId, 20).stream()
+                .filter(r -> r.trigger() == JobRunTrigger.SCHEDULE
+                        && r.outcome() != JobRunOutcome.RUNNING)
+                .findFirst().orElse(null);
+    }
+
+    private <T> T service(Class<T> type) {
+        ServiceReference<T> reference = Eventually.await(type.getSimpleName(), Duration.ofSeconds(30),
+                () -> context.getServiceReference(type));
+        return context.getService(reference);
     }
 }

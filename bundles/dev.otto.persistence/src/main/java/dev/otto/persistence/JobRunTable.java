@@ -27,14 +27,14 @@ import dev.otto.api.routing.ErrorClass;
 import dev.otto.api.routing.ReasonCode;
 import dev.otto.api.routing.ResolutionSource;
 
-/** The {@code job_runs} table (migration V3): what {@link SqliteJobRepository} serves as {@code JobRunRepository}. */
+/** The {@code job_runs} table (migrations V3, V4): what {@link SqliteJobRepository} serves as {@code JobRunRepository}. */
 final class JobRunTable {
 
     private static final DateTimeFormatter STORED_TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private static final String COLUMNS = "id, job_id, triggered_by, started_at, finished_at, outcome, router_run_id,"
-            + " resolution_source, final_model, reason, error_class, fallback_reasons, attempts, tokens_in, tokens_out";
+            + " resolution_source, final_model, reason, error_class, fallback_reasons, attempts, tokens_in, tokens_out, note";
 
     private final JobDatabase database;
 
@@ -82,7 +82,7 @@ final class JobRunTable {
             }
             try (PreparedStatement update = c.prepareStatement("UPDATE job_runs SET finished_at = ?, outcome = ?,"
                     + " router_run_id = ?, resolution_source = ?, final_model = ?, reason = ?, error_class = ?,"
-                    + " fallback_reasons = ?, attempts = ?, tokens_in = ?, tokens_out = ? WHERE id = ?")) {
+                    + " fallback_reasons = ?, attempts = ?, tokens_in = ?, tokens_out = ?, note = ? WHERE id = ?")) {
                 update.setString(1, STORED_TIME.format(finished));
                 update.setString(2, end.outcome().wireName());
                 setNullable(update, 3, end.routerRunId());
@@ -95,7 +95,8 @@ final class JobRunTable {
                 update.setInt(9, end.attempts());
                 update.setLong(10, end.tokensIn());
                 update.setLong(11, end.tokensOut());
-                update.setLong(12, runId);
+                setNullable(update, 12, end.note());
+                update.setLong(13, runId);
                 update.executeUpdate();
             }
             return find(c, runId);
@@ -164,7 +165,7 @@ final class JobRunTable {
                     source == null ? null : ResolutionSource.fromWire(source),
                     model == null ? null : ModelRef.parse(model), reason == null ? null : ReasonCode.fromWire(reason),
                     errorClass == null ? null : ErrorClass.of(errorClass), fallbackReasons, rs.getInt("attempts"),
-                    rs.getLong("tokens_in"), rs.getLong("tokens_out"));
+                    rs.getLong("tokens_in"), rs.getLong("tokens_out"), rs.getString("note"));
         } catch (RuntimeException e) {
             throw new IllegalStateException("job run " + id + " in " + database.file() + " is unreadable ("
                     + e.getMessage() + "): correct it with the sqlite3 tool, or delete the row");

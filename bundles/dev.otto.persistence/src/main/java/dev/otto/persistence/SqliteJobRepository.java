@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -36,6 +37,7 @@ import dev.otto.api.job.NoSuchJobException;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.runtime.OttoPaths;
+import dev.otto.api.tools.HookCommand;
 
 /**
  * Jobs in the {@code jobs} table of {@code <data>/otto.db}, and their runs in {@code job_runs}
@@ -53,7 +55,12 @@ public final class SqliteJobRepository implements JobRepository, JobRunRepositor
     private static final DateTimeFormatter STORED_TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private static final String COLUMNS = "id, name, flow, schedule, prompt, enabled, model_ref, created_at, updated_at";
+    private static final String COLUMNS = "id, name, flow, schedule, prompt, enabled, model_ref, sops, pre_run_hook,"
+            + " pre_run_timeout_ms, post_run_hook, post_run_timeout_ms, created_at, updated_at";
+    /** The columns a draft sets, in {@link #bindDraft}'s order. */
+    private static final String DRAFT_COLUMNS = "name, flow, schedule, prompt, enabled, model_ref, sops, pre_run_hook,"
+            + " pre_run_timeout_ms, post_run_hook, post_run_timeout_ms";
+    private static final int DRAFT_PARAMETERS = 11;
 
     private final JobDatabase database;
     private final Clock clock;
@@ -98,19 +105,18 @@ public final class SqliteJobRepository implements JobRepository, JobRunRepositor
         Instant now = now();
         return database.write("creating a job", c -> {
             long id;
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (name, flow, schedule, prompt, enabled,"
-                    + " model_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (" + DRAFT_COLUMNS
+                    + ", created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 bindDraft(insert, draft);
-                insert.setString(7, STORED_TIME.format(now));
-                insert.setString(8, STORED_TIME.format(now));
+                insert.setString(DRAFT_PARAMETERS + 1, STORED_TIME.format(now));
+                insert.setString(DRAFT_PARAMETERS + 2, STORED_TIME.format(now));
                 insert.executeUpdate();
             }
             try (PreparedStatement last = c.prepareStatement("SELECT last_insert_rowid()"); ResultSet rs = last.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);
             }
-            return new Job(id, draft.name(), draft.flow(), draft.schedule(), draft.prompt(), draft.enabled(),
-                    draft.modelRef(), now, now);
+            return job(id, draft, now, now);
         });
     }
 
@@ -141,15 +147,14 @@ public final class SqliteJobRepository implements JobRepository, JobRunRepositor
         return database.write("updating job " + id, c -> {
             Instant createdAt = createdAt(c, id);
             Instant updatedAt = later(now, createdAt);
-            try (PreparedStatement update = c.prepareStatement("UPDATE jobs SET name = ?, flow = ?, schedule = ?,"
-                    + " prompt = ?, enabled = ?, model_ref = ?, updated_at = ? WHERE id = ?")) {
+            try (PreparedStatement update = c.prepareStatement("UPDATE jobs SET (" + DRAFT_COLUMNS
+                    + ", updated_at) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?")) {
                 bindDraft(update, draft);
-                update.setString(7, STORED_TIME.format(updatedAt));
-                update.setLong(8, id);
+                update.setString(DRAFT_PARAMETERS + 1, STORED_TIME.format(updatedAt));
+                update.setLong(DRAFT_PARAMETERS + 2, id);
                 update.executeUpdate();
             }
-            return new Job(id, draft.name(), draft.flow(), draft.schedule(), draft.prompt(), draft.enabled(),
-                    draft.modelRef(), createdAt, updatedAt);
+            return job(id, draft, createdAt, updatedAt);
         });
     }
 
@@ -243,6 +248,23 @@ public final class SqliteJobRepository implements JobRepository, JobRunRepositor
         statement.setString(4, draft.prompt());
         statement.setInt(5, draft.enabled() ? 1 : 0);
         setNullable(statement, 6, draft.modelRef() == null ? null : draft.modelRef().toString());
+        setNullable(statement, 7, draft.sops().isEmpty() ? null : String.join(",", draft.sops()));
+        bindHook(statement, 8, draft.preRunHook());
+        bindHook(statement, 10, draft.postRunHook());
+    }
+
+    private static void bindHook(PreparedStatement statement, int index, HookCommand hook) throws SQLException {
+        setNullable(statement, index, hook == null ? null : ArgvText.encode(hook.argv()));
+        if (hook == null || hook.timeout() == null) {
+            statement.setNull(index + 1, Types.INTEGER);
+        } else {
+            statement.setLong(index + 1, Math.max(1, hook.timeout().toMillis()));
+        }
+    }
+
+    private static Job job(long id, JobDraft draft, Instant createdAt, Instant updatedAt) {
+        return new Job(id, draft.name(), draft.flow(), draft.schedule(), draft.prompt(), draft.enabled(),
+                draft.modelRef(), draft.sops(), draft.preRunHook(), draft.postRunHook(), createdAt, updatedAt);
     }
 
     private static void setNullable(PreparedStatement statement, int index, String value) throws SQLException {
@@ -308,11 +330,30 @@ public final class SqliteJobRepository implements JobRepository, JobRunRepositor
         }
         Instant createdAt = parseTime(id, "created_at", rs.getString("created_at"));
         Instant updatedAt = parseTime(id, "updated_at", rs.getString("updated_at"));
+        String storedSops = rs.getString("sops");
+        List<String> sops = storedSops == null || storedSops.isEmpty() ? List.of() : List.of(storedSops.split(",", -1));
+        HookCommand preRun = hook(rs, id, "pre_run");
+        HookCommand postRun = hook(rs, id, "post_run");
         try {
             return new Job(id, rs.getString("name"), flow, rs.getString("schedule"), rs.getString("prompt"),
-                    rs.getInt("enabled") != 0, modelRef, createdAt, updatedAt);
+                    rs.getInt("enabled") != 0, modelRef, sops, preRun, postRun, createdAt, updatedAt);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw unreadable(id, "row", e.getMessage(), "correct it with the sqlite3 tool, or delete the job");
+        }
+    }
+
+    private HookCommand hook(ResultSet rs, long id, String phase) throws SQLException {
+        String argv = rs.getString(phase + "_hook");
+        if (argv == null) {
+            return null;
+        }
+        long timeoutMs = rs.getLong(phase + "_timeout_ms");
+        boolean defaultTimeout = rs.wasNull();
+        try {
+            return new HookCommand(ArgvText.decode(argv), defaultTimeout ? null : Duration.ofMillis(timeoutMs));
+        } catch (IllegalArgumentException e) {
+            throw unreadable(id, phase + "_hook", e.getMessage(), "set it again with otto:job-hook " + id + " "
+                    + phase.replace('_', '-') + " ...");
         }
     }
 

@@ -82,7 +82,7 @@ class DurabilityTest {
                 + " in the last database%n", ROUNDS, millis, killedWhileOpening, created.size());
         // the file the kills left behind still opens, migrates if needed and reads
         try (JobDatabase database = JobDatabase.open(db, Reporter.NONE)) {
-            assertThat(database.schemaVersion()).isEqualTo("V3");
+            assertThat(database.schemaVersion()).isEqualTo("V4");
             assertThat(new SqliteJobRepository(database, java.time.Clock.systemUTC()).list().size())
                     .isGreaterThanOrEqualTo(created.size());
         }

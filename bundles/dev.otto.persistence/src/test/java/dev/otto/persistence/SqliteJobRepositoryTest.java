@@ -25,6 +25,7 @@ import dev.otto.api.job.JobDraft;
 import dev.otto.api.job.NoSuchJobException;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
+import dev.otto.api.tools.HookCommand;
 
 /** Every operation of the SQLite job repository, on a real file, and every validation message. */
 class SqliteJobRepositoryTest {
@@ -63,6 +64,38 @@ class SqliteJobRepositoryTest {
         assertThat(created.modelRef()).isEqualTo(GPT);
         assertThat(jobs.get(1)).contains(created);
         assertThat(jobs.create(draft("pulse", Flow.HEARTBEAT)).id()).isEqualTo(2);
+    }
+
+    @Test
+    void sopsAndHooksAreStoredAndReadBackExactly() throws Exception {
+        HookCommand pre = new HookCommand(List.of("check.sh", "--label", "two words: \"quoted\"\nnext line", ""),
+                Duration.ofSeconds(7));
+        HookCommand post = HookCommand.of("python3", "notify.py");
+        Job created = jobs.create(draft("digest", Flow.SCHEDULED_TASKS).withSops(List.of("python-env", "ops.search"))
+                .withHooks(pre, post));
+        assertThat(jobs.get(created.id())).contains(created);
+        Job read = jobs.get(created.id()).orElseThrow();
+        assertThat(read.sops()).containsExactly("python-env", "ops.search");
+        assertThat(read.preRunHook()).isEqualTo(pre);
+        assertThat(read.postRunHook().timeout()).isNull();
+        assertThat(Sql.rows(db, "SELECT sops, pre_run_hook, pre_run_timeout_ms, post_run_timeout_ms FROM jobs"))
+                .containsExactly("python-env,ops.search|8:check.sh7:--label29:two words: \"quoted\"\nnext line0:|7000|null");
+
+        Job cleared = jobs.update(created.id(), read.toDraft().withSops(List.of()).withHooks(null, null));
+        assertThat(jobs.get(created.id())).contains(cleared);
+        assertThat(cleared.sops()).isEmpty();
+        assertThat(Sql.rows(db, "SELECT sops, pre_run_hook, pre_run_timeout_ms, post_run_hook FROM jobs"))
+                .containsExactly("null|null|null|null");
+    }
+
+    @Test
+    void aHookColumnEditedIntoNonsenseIsNamedWithTheFix() throws Exception {
+        Job created = jobs.create(draft("digest", Flow.SCHEDULED_TASKS).withHooks(HookCommand.of("check.sh"), null));
+        Sql.execute(db, "UPDATE jobs SET pre_run_hook = '9:check.sh' WHERE id = " + created.id());
+        assertThatThrownBy(() -> jobs.get(created.id()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("job 1 in " + db + " has an invalid pre_run_hook (argument at character 0 is cut short):"
+                        + " set it again with otto:job-hook 1 pre-run ...");
     }
 
     @Test

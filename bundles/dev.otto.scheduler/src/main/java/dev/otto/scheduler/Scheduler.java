@@ -66,6 +66,7 @@ final class Scheduler {
     private final Clock clock;
     private final ExecutorService runners;
     private final Log log;
+    private final JobTools tools;
     private volatile Settings settings;
     private volatile boolean stopping;
     private volatile Duration abortWait = ABORT_WAIT;
@@ -77,6 +78,12 @@ final class Scheduler {
 
     Scheduler(JobRepository jobs, JobRunRepository runs, ModelRouter router, Clock clock, ExecutorService runners,
             Settings settings, Log log) {
+        this(jobs, runs, router, clock, runners, settings, log, JobTools.NONE);
+    }
+
+    Scheduler(JobRepository jobs, JobRunRepository runs, ModelRouter router, Clock clock, ExecutorService runners,
+            Settings settings, Log log, JobTools tools) {
+        this.tools = Objects.requireNonNull(tools);
         this.jobs = Objects.requireNonNull(jobs);
         this.runs = Objects.requireNonNull(runs);
         this.router = Objects.requireNonNull(router);
@@ -264,7 +271,10 @@ final class Scheduler {
         }
     }
 
-    /** One run of a job, then the watchdog run if it is due; the claim is released at the end. */
+    /**
+     * One run of a job: its pre-run hook (a failure skips the run), its SOPs and prompt through the
+     * router, its post-run hook; then the watchdog run if it is due. The claim is released at the end.
+     */
     private JobRun execute(Job job, Claim claim) {
         try {
             JobRun run = runs.recordStart(job.id(), claim.trigger, clock.instant());
@@ -272,8 +282,10 @@ final class Scheduler {
             claim.startedAt = run.startedAt();
             JobState state = state(job.id());
             state.lastStart = run.startedAt();
-            JobRunEnd end = route(RunRequest.forFlow(job.flow(), "job-" + job.id() + "-run-" + run.id(), job.prompt())
-                    .withJob(job.id(), job.modelRef()), claim);
+            JobRunEnd end = tools.beforeRun(job, run).map(note -> JobRunEnd.skipped(clock.instant(), note))
+                    .orElseGet(() -> tools.afterRun(job, run, route(RunRequest.forFlow(job.flow(),
+                            "job-" + job.id() + "-run-" + run.id(), tools.prompt(job)).withJob(job.id(), job.modelRef()),
+                            claim)));
             JobRun done = runs.recordFinish(run.id(), end).orElse(run.finish(end));
             log.info("job " + job.id() + " run " + done.id() + " (" + done.trigger().wireName() + ") " + summary(done));
             afterRun(job, done, state, claim);
@@ -420,7 +432,8 @@ final class Scheduler {
                 + ", source " + (run.resolutionSource() == null ? "unknown" : run.resolutionSource().wireName()) + ", "
                 + run.attempts() + (run.attempts() == 1 ? " attempt" : " attempts") + ", reason "
                 + (run.reason() == null ? "unknown" : run.reason().wireName())
-                + (run.errorClass() == null ? "" : " (" + run.errorClass() + ")");
+                + (run.errorClass() == null ? "" : " (" + run.errorClass() + ")")
+                + (run.note() == null ? "" : "; " + run.note());
     }
 
     private JobState state(long jobId) {

@@ -15,6 +15,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -24,6 +26,8 @@ import dev.otto.api.job.JobRun;
 import dev.otto.api.job.JobRunRepository;
 import dev.otto.api.job.JobScheduler;
 import dev.otto.api.routing.ModelRouter;
+import dev.otto.api.tools.HookRunner;
+import dev.otto.api.tools.SopLibrary;
 
 /**
  * The {@link JobScheduler} service: a tick thread that looks for due jobs every
@@ -45,12 +49,19 @@ public final class SchedulerComponent implements JobScheduler {
     private ScheduledFuture<?> ticking; // guarded by this
     private volatile String lastTickProblem;
 
+    // dynamic and optional: the tools bundle can be stopped or updated while jobs run (JobTools says what then)
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SopLibrary sopLibrary;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile HookRunner hookRunner;
+
     @Activate
     public SchedulerComponent(@Reference JobRepository jobs, @Reference JobRunRepository runs,
             @Reference ModelRouter router, @Reference(service = LoggerFactory.class) Logger logger,
             SchedulerConfig config) {
         this.logger = logger;
         Settings settings = settingsOrDefaults(config, Settings.defaults());
+        JobTools tools = new JobTools(() -> sopLibrary, () -> hookRunner, logger::warn);
         this.scheduler = new Scheduler(jobs, runs, router, Clock.systemDefaultZone(),
                 Executors.newCachedThreadPool(threads("otto-job-run-")), settings, new Scheduler.Log() {
                     @Override
@@ -62,7 +73,7 @@ public final class SchedulerComponent implements JobScheduler {
                     public void warn(String message) {
                         logger.warn(message);
                     }
-                });
+                }, tools);
         this.ticker = Executors.newSingleThreadScheduledExecutor(threads("otto-scheduler-tick-"));
         scheduler.start();
         schedule(settings.tickInterval());

@@ -91,8 +91,8 @@ final class Fakes {
         @Override
         public Job create(JobDraft d) {
             long id = ids.incrementAndGet();
-            Job job = new Job(id, d.name(), d.flow(), d.schedule(), d.prompt(), d.enabled(), d.modelRef(),
-                    clock.instant(), clock.instant());
+            Job job = new Job(id, d.name(), d.flow(), d.schedule(), d.prompt(), d.enabled(), d.modelRef(), d.sops(),
+                    d.preRunHook(), d.postRunHook(), clock.instant(), clock.instant());
             byId.put(id, job);
             return job;
         }

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +31,13 @@ import dev.otto.api.routing.ErrorClass;
 import dev.otto.api.routing.ReasonCode;
 import dev.otto.api.routing.ResolutionSource;
 import dev.otto.api.routing.RunOutcome;
+import dev.otto.api.tools.HookCommand;
+import dev.otto.api.tools.HookPhase;
+import dev.otto.api.tools.HookResult;
+import dev.otto.api.tools.HookRunner;
+import dev.otto.api.tools.HookStatus;
+import dev.otto.api.tools.Sop;
+import dev.otto.api.tools.SopLibrary;
 
 /** Due, overlap, missed-run, watchdog and shutdown behaviour, with a clock the test moves. */
 class SchedulerTest {
@@ -385,5 +396,143 @@ class SchedulerTest {
         never.countDown(); // when it finally returns, the first end stays
         await("the deaf run ended", () -> scheduler.running().isEmpty());
         assertThat(runs.runsOf(job.id(), 10).get(0).outcome()).isEqualTo(JobRunOutcome.ABORTED);
+    }
+
+    /** A hook runner that ends each hook as told and remembers what it was asked. */
+    private static final class Hooks implements HookRunner {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        final List<Map<String, String>> variables = new CopyOnWriteArrayList<>();
+        volatile HookStatus preRun = HookStatus.OK;
+        volatile HookStatus postRun = HookStatus.OK;
+
+        @Override
+        public HookResult run(HookPhase phase, HookCommand command, Map<String, String> vars) {
+            calls.add(phase.wireName() + " " + command.program());
+            variables.add(vars);
+            HookStatus status = phase == HookPhase.PRE_RUN ? preRun : postRun;
+            Integer exit = status == HookStatus.OK ? Integer.valueOf(0) : status == HookStatus.FAILED ? Integer.valueOf(3) : null;
+            return new HookResult(phase, command.program(), status, exit, "", 0, false, Duration.ZERO,
+                    phase.label() + " hook " + command.program() + (status == HookStatus.OK ? " succeeded"
+                            : status == HookStatus.FAILED ? " exited with status 3" : " ran out of time"));
+        }
+    }
+
+    /** An SOP library that marks where it put the SOPs. */
+    private static final class Library implements SopLibrary {
+        @Override
+        public Path folder() {
+            return Path.of("sops");
+        }
+
+        @Override
+        public List<String> names() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<Sop> find(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<Sop> resolve(List<String> names) {
+            return List.of();
+        }
+
+        @Override
+        public String applyTo(String prompt, List<String> names) {
+            return "SOPS " + names + "\n" + prompt;
+        }
+    }
+
+    private Job jobWithTools(List<String> sops, HookCommand pre, HookCommand post) {
+        return jobs.create(new dev.otto.api.job.JobDraft("tooled", Flow.SCHEDULED_TASKS, "PT1H", "the prompt", true, null,
+                sops, pre, post));
+    }
+
+    @Test
+    void aJobsSopsGoBeforeItsPromptAndWithoutALibraryItRunsOnItsOwnPromptWithOneWarning() {
+        Library library = new Library();
+        Library[] bound = { library };
+        scheduler = new Scheduler(jobs, runs, router, clock, pool, Settings.defaults(), log,
+                new JobTools(() -> bound[0], () -> null, log::warn));
+        Job job = jobWithTools(List.of("python-env", "search"), null, null);
+
+        scheduler.runNow(job.id());
+        assertThat(router.requests.get(0).prompt()).isEqualTo("SOPS [python-env, search]\nthe prompt");
+
+        bound[0] = null; // the tools bundle stopped
+        scheduler.runNow(job.id());
+        scheduler.runNow(job.id());
+        assertThat(router.requests.get(1).prompt()).isEqualTo("the prompt");
+        assertThat(router.requests.get(2).prompt()).isEqualTo("the prompt");
+        assertThat(log.lines.stream().filter(l -> l.contains("no SOP library is active"))).containsExactly(
+                "WARN job " + job.id() + " names SOPs [python-env, search] but no SOP library is active (start the"
+                        + " dev.otto.tools bundle): it runs with its own prompt only");
+        assertThat(runs.of(job.id(), JobRunTrigger.MANUAL)).allSatisfy(
+                run -> assertThat(run.outcome()).isEqualTo(JobRunOutcome.SUCCESS));
+    }
+
+    @Test
+    void aFailingPreRunHookSkipsTheRunWithItsReasonAndNeitherRoutesNorCountsAsAFailure() {
+        Hooks hooks = new Hooks();
+        hooks.preRun = HookStatus.FAILED;
+        scheduler = new Scheduler(jobs, runs, router, clock, pool, Settings.defaults().withWatchdog(1, "watch this"),
+                log, new JobTools(() -> null, () -> hooks, log::warn));
+        Job job = jobWithTools(List.of(), HookCommand.of("check.sh", "--quick"), HookCommand.of("notify.sh"));
+
+        JobRun run = scheduler.runNow(job.id());
+        assertThat(run.outcome()).isEqualTo(JobRunOutcome.SKIPPED);
+        assertThat(run.note()).isEqualTo("skipped: pre-run hook check.sh exited with status 3");
+        assertThat(run.attempts()).isZero();
+        assertThat(runs.of(job.id(), JobRunTrigger.MANUAL)).containsExactly(run);
+        assertThat(router.requests).as("no model was asked, no watchdog either").isEmpty();
+        assertThat(hooks.calls).as("no post-run hook after a skipped run").containsExactly("pre_run check.sh");
+        assertThat(hooks.variables.get(0)).containsEntry("OTTO_JOB_ID", String.valueOf(job.id()))
+                .containsEntry("OTTO_RUN_ID", String.valueOf(run.id())).containsEntry("OTTO_RUN_TRIGGER", "manual")
+                .doesNotContainKey("OTTO_RUN_OUTCOME");
+        assertThat(hooks.variables.get(0).values()).noneMatch(v -> v.contains("the prompt"));
+        assertThat(log.lines).anyMatch(l -> l.startsWith("INFO job " + job.id() + " run " + run.id() + " (manual) skipped")
+                && l.endsWith("; skipped: pre-run hook check.sh exited with status 3"));
+
+        hooks.preRun = HookStatus.TIMED_OUT;
+        assertThat(scheduler.runNow(job.id()).note()).isEqualTo("skipped: pre-run hook check.sh ran out of time");
+        assertThat(router.requests).isEmpty();
+    }
+
+    @Test
+    void aPostRunHookSeesTheOutcomeAndItsFailureIsNotedWithoutChangingTheOutcome() {
+        Hooks hooks = new Hooks();
+        scheduler = new Scheduler(jobs, runs, router, clock, pool, Settings.defaults(), log,
+                new JobTools(() -> null, () -> hooks, log::warn));
+        Job job = jobWithTools(List.of(), HookCommand.of("check.sh"), HookCommand.of("notify.sh"));
+
+        JobRun ok = scheduler.runNow(job.id());
+        assertThat(ok.outcome()).isEqualTo(JobRunOutcome.SUCCESS);
+        assertThat(ok.note()).isNull();
+        assertThat(hooks.calls).containsExactly("pre_run check.sh", "post_run notify.sh");
+        assertThat(hooks.variables.get(1)).containsEntry("OTTO_RUN_OUTCOME", "success")
+                .containsEntry("OTTO_RUN_FINAL_MODEL", Fakes.DEFAULT.toString());
+
+        hooks.postRun = HookStatus.FAILED;
+        router.behaviour = request -> {
+            throw Fakes.Router.fail(request, RunOutcome.FAILED, ReasonCode.PROVIDER_5XX, ErrorClass.PROVIDER_5XX);
+        };
+        JobRun failed = scheduler.runNow(job.id());
+        assertThat(failed.outcome()).isEqualTo(JobRunOutcome.FAILED);
+        assertThat(failed.note()).isEqualTo("post-run hook notify.sh exited with status 3");
+        assertThat(hooks.variables.get(3)).containsEntry("OTTO_RUN_OUTCOME", "failed");
+    }
+
+    @Test
+    void aPreRunHookWithNoHookRunnerSkipsTheRunSayingWhatToStart() {
+        scheduler = new Scheduler(jobs, runs, router, clock, pool, Settings.defaults(), log,
+                new JobTools(() -> null, () -> null, log::warn));
+        Job job = jobWithTools(List.of(), HookCommand.of("check.sh"), null);
+        JobRun run = scheduler.runNow(job.id());
+        assertThat(run.outcome()).isEqualTo(JobRunOutcome.SKIPPED);
+        assertThat(run.note()).isEqualTo("skipped: pre-run hook check.sh could not run, no hook runner is active"
+                + " (start the dev.otto.tools bundle)");
+        assertThat(router.requests).isEmpty();
     }
 }

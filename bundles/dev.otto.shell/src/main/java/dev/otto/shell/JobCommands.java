@@ -28,14 +28,19 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import dev.otto.api.job.Job;
 import dev.otto.api.job.JobDraft;
 import dev.otto.api.job.JobRepository;
+import dev.otto.api.job.JobRun;
+import dev.otto.api.job.JobRunRepository;
 import dev.otto.api.job.NoSuchJobException;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
+import dev.otto.api.tools.HookCommand;
 
 /**
- * {@code otto:jobs}, {@code otto:job}, {@code otto:job-add}, {@code otto:job-model} and
- * {@code otto:job-rm}: the stored jobs and their model overrides. Listings show a prompt's length,
- * never its text (prompts can be long or sensitive); {@code otto:job <id>} shows it in full.
+ * {@code otto:jobs}, {@code otto:job}, {@code otto:job-add}, {@code otto:job-model},
+ * {@code otto:job-sops}, {@code otto:job-hook} and {@code otto:job-rm}: the stored jobs, their model
+ * overrides, SOPs and hooks. Listings show a prompt's length, never its text (prompts can be long or
+ * sensitive); {@code otto:job <id>} shows it in full. A hook is shown as its program and number of
+ * arguments: arguments may hold secrets.
  */
 @Component(service = JobCommands.class, immediate = true, property = {
         "osgi.command.scope=otto",
@@ -43,8 +48,10 @@ import dev.otto.api.model.ModelRef;
         "osgi.command.function=job",
         "osgi.command.function=jobadd",
         "osgi.command.function=jobmodel",
+        "osgi.command.function=jobsops",
+        "osgi.command.function=jobhook",
         "osgi.command.function=jobrm" })
-@Descriptor("Otto jobs: list, show, add, set the model of and remove scheduled jobs")
+@Descriptor("Otto jobs: list, show, add, set the model, SOPs and hooks of, and remove scheduled jobs")
 public final class JobCommands {
 
     private static final String NONE = "none";
@@ -54,6 +61,12 @@ public final class JobCommands {
     // dynamic and optional: the shell stays up while the persistence bundle is stopped or refused its database
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile JobRepository repository;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile JobRunRepository runRepository;
+
+    /** How many of a job's latest runs {@code otto:job} shows. */
+    static final int RECENT_RUNS = 5;
 
     private final Clock clock;
     private CommandAliases aliases;
@@ -71,11 +84,17 @@ public final class JobCommands {
         this.repository = repository;
     }
 
+    JobCommands(JobRepository repository, JobRunRepository runRepository, Clock clock) {
+        this(repository, clock);
+        this.runRepository = runRepository;
+    }
+
     /** Immediate, so the hyphenated aliases exist before any job command was called. */
     @Activate
     void activate(BundleContext context) {
         aliases = new CommandAliases(context, this,
-                Map.of("job-add", "jobadd", "job-model", "jobmodel", "job-rm", "jobrm"));
+                Map.of("job-add", "jobadd", "job-model", "jobmodel", "job-sops", "jobsops", "job-hook", "jobhook",
+                        "job-rm", "jobrm"));
     }
 
     @Deactivate
@@ -132,10 +151,32 @@ public final class JobCommands {
         table.row("enabled", job.enabled() ? "yes" : "no");
         table.row("model", job.modelOverride().map(ref -> ref + " (job override)")
                 .orElse("(none: the " + job.flow().wireName() + " flow default, then the OpenCode global default)"));
+        table.row("sops", job.sops().isEmpty() ? "(none)" : String.join(", ", job.sops()) + " (added before the prompt)");
+        table.row("pre-run hook", hook(job.preRunHook()));
+        table.row("post-run hook", hook(job.postRunHook()));
         table.row("created", job.createdAt() + " (" + Durations.ago(Duration.between(job.createdAt(), now)) + ")");
         table.row("updated", job.updatedAt() + " (" + Durations.ago(Duration.between(job.updatedAt(), now)) + ")");
         table.row("prompt", chars(job.prompt()) + ":");
-        return table + job.prompt() + System.lineSeparator();
+        return table + job.prompt() + System.lineSeparator() + recentRuns(job.id(), now);
+    }
+
+    /** The job's latest runs, newest first, or a line saying why there are none to show. */
+    private String recentRuns(long jobId, Instant now) {
+        JobRunRepository runs = runRepository;
+        if (runs == null) {
+            return "";
+        }
+        List<JobRun> latest = runs.runsOf(jobId, RECENT_RUNS);
+        if (latest.isEmpty()) {
+            return System.lineSeparator() + "No runs yet; 'otto:job-run " + jobId + "' runs it now." + System.lineSeparator();
+        }
+        TextTable table = new TextTable("RUN", "TRIGGER", "STARTED", "OUTCOME", "MODEL", "ATTEMPTS", "NOTE");
+        for (JobRun run : latest) {
+            table.row(run.id(), run.trigger().wireName(), Durations.ago(Duration.between(run.startedAt(), now)),
+                    run.outcome().wireName(), run.finalModel() == null ? "-" : run.finalModel().toString(),
+                    run.attempts(), run.note() == null ? "" : run.note());
+        }
+        return System.lineSeparator() + "Latest runs:" + System.lineSeparator() + table;
     }
 
     @Descriptor("Add a job. Example: otto:job-add --name nightly-digest --flow scheduledTasks --schedule '0 3 * * *'"
@@ -153,6 +194,13 @@ public final class JobCommands {
             @Parameter(names = "--prompt-file", absentValue = "") String promptFile,
             @Descriptor("the job's own model, provider/model, e.g. openai/gpt-5.2 (default: none, use the flow default)")
             @Parameter(names = { "-m", "--model" }, absentValue = "") String model,
+            @Descriptor("SOPs whose text goes before the prompt, comma-separated, e.g. python-env,search (otto:sop lists them)")
+            @Parameter(names = "--sops", absentValue = "") String sops,
+            @Descriptor("a command run before each run, e.g. 'scripts/check.sh --quick' (split at spaces, no shell);"
+                    + " when it fails the run is skipped")
+            @Parameter(names = "--pre-run", absentValue = "") String preRun,
+            @Descriptor("a command run after each run that was not skipped, e.g. 'scripts/notify.sh'")
+            @Parameter(names = "--post-run", absentValue = "") String postRun,
             @Descriptor("add it disabled: the scheduler does not run it until it is enabled")
             @Parameter(names = "--disabled", presentValue = "true", absentValue = "false") boolean disabled,
             @Descriptor("print the added job as JSON instead of text")
@@ -168,14 +216,77 @@ public final class JobCommands {
         }
         String text = promptText(prompt, promptFile);
         ModelRef modelRef = model.isEmpty() || model.equals(NONE) ? null : ModelRef.parse(model);
-        JobDraft draft = new JobDraft(name, parseFlow(flow), schedule, text, !disabled, modelRef);
+        JobDraft draft = new JobDraft(name, parseFlow(flow), schedule, text, !disabled, modelRef, parseSops(sops),
+                parseHook(preRun, null), parseHook(postRun, null));
         Job job = service().create(draft);
         if (json) {
             return Json.write(jobJson(job, false));
         }
         return "Added job " + job.id() + " " + job.name() + ": " + job.flow().wireName() + ", '" + job.schedule() + "', "
                 + (job.enabled() ? "enabled" : "disabled") + ", model "
-                + job.modelOverride().map(ModelRef::toString).orElse(DEFAULTS) + ", prompt " + chars(job.prompt()) + ".";
+                + job.modelOverride().map(ModelRef::toString).orElse(DEFAULTS) + ", prompt " + chars(job.prompt())
+                + (job.sops().isEmpty() ? "" : ", SOPs " + String.join(", ", job.sops()))
+                + (job.preRunHook() == null ? "" : ", pre-run hook " + hook(job.preRunHook()))
+                + (job.postRunHook() == null ? "" : ", post-run hook " + hook(job.postRunHook())) + ".";
+    }
+
+    @Descriptor("Set the SOPs whose text goes before a job's prompt, or 'none'. Example: otto:job-sops 3 python-env,search")
+    public String jobsops(
+            @Descriptor("print the job as JSON instead of text")
+            @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the job id, as otto:jobs lists it") String id,
+            @Descriptor("SOP names, comma-separated, or none") String sops) {
+        Job job = existing(parseId(id));
+        Job updated = update(job, job.toDraft().withSops(sops.equals(NONE) ? List.of() : parseSops(sops)));
+        if (json) {
+            return Json.write(jobJson(updated, false));
+        }
+        return "Job " + updated.id() + " " + updated.name() + (updated.sops().isEmpty() ? " names no SOPs."
+                : " adds SOPs " + String.join(", ", updated.sops()) + " before its prompt"
+                        + " (a missing one is skipped with a warning).");
+    }
+
+    @Descriptor("Set a job's pre-run or post-run hook, or 'none'. Example: otto:job-hook --timeout PT30S 3 pre-run"
+            + " 'scripts/check.sh --quick'")
+    public String jobhook(
+            @Descriptor("print the job as JSON instead of text")
+            @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("how long the hook may run, ISO-8601, e.g. PT30S (default: the tools bundle's hookTimeout)")
+            @Parameter(names = { "-t", "--timeout" }, absentValue = "") String timeout,
+            @Descriptor("the job id, as otto:jobs lists it") String id,
+            @Descriptor("pre-run (a failure skips the run) or post-run (runs after every run that was not skipped)")
+            String phase,
+            @Descriptor("the command, split at spaces and run without a shell, e.g. 'scripts/check.sh --quick'; or none")
+            String command) {
+        Job job = existing(parseId(id));
+        HookCommand hook = command.equals(NONE) ? null : parseHook(command, timeout);
+        if (hook == null && !timeout.isEmpty()) {
+            throw new IllegalArgumentException("--timeout needs a command: 'none' removes the hook");
+        }
+        JobDraft draft = job.toDraft();
+        switch (phase) {
+            case "pre-run":
+                draft = draft.withHooks(hook, job.postRunHook());
+                break;
+            case "post-run":
+                draft = draft.withHooks(job.preRunHook(), hook);
+                break;
+            default:
+                throw new IllegalArgumentException("hook phase \"" + phase + "\" is not known: pre-run or post-run");
+        }
+        Job updated = update(job, draft);
+        if (json) {
+            return Json.write(jobJson(updated, false));
+        }
+        return "Job " + updated.id() + " " + updated.name() + " " + phase + " hook: " + hook(hook) + ".";
+    }
+
+    private Job update(Job job, JobDraft draft) {
+        try {
+            return service().update(job.id(), draft);
+        } catch (NoSuchJobException e) {
+            throw noSuchJob(job.id());
+        }
     }
 
     @Descriptor("Set a job's own model, which wins over every default, or 'none' to use the defaults again")
@@ -284,6 +395,48 @@ public final class JobCommands {
         }
     }
 
+    /** Comma-separated SOP names; each checked, repeats refused. */
+    static List<String> parseSops(String text) {
+        if (text.isBlank()) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : text.split(",")) {
+            String trimmed = name.strip();
+            if (trimmed.endsWith(".md")) {
+                trimmed = trimmed.substring(0, trimmed.length() - 3);
+            }
+            names.add(trimmed);
+        }
+        return names; // JobDraft checks each name and refuses repeats
+    }
+
+    /** A command split at whitespace, with its own timeout or the default; empty text is no hook. */
+    static HookCommand parseHook(String text, String timeout) {
+        if (text.isBlank()) {
+            return null;
+        }
+        Duration limit = null;
+        if (timeout != null && !timeout.isEmpty()) {
+            try {
+                limit = Duration.parse(timeout);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--timeout " + timeout + " is not an ISO-8601 duration: e.g. PT30S");
+            }
+        }
+        return new HookCommand(List.of(text.strip().split("\\s+")), limit);
+    }
+
+    /** A hook as an operator may see it: the program and how many arguments, never the arguments. */
+    private static String hook(HookCommand hook) {
+        if (hook == null) {
+            return "(none)";
+        }
+        int args = hook.argv().size() - 1;
+        return hook.program() + " (" + args + (args == 1 ? " argument" : " arguments") + ", timeout "
+                + (hook.timeout() == null ? "default" : Durations.format(hook.timeout())) + ")";
+    }
+
     private static String chars(String text) {
         return text.length() + (text.length() == 1 ? " char" : " chars");
     }
@@ -297,11 +450,25 @@ public final class JobCommands {
         json.put("enabled", job.enabled());
         json.put("model_ref", job.modelOverride().map(ModelRef::toString).orElse(null));
         json.put("prompt_chars", job.prompt().length());
+        json.put("sops", job.sops());
+        json.put("pre_run_hook", hookJson(job.preRunHook()));
+        json.put("post_run_hook", hookJson(job.postRunHook()));
         if (withPrompt) {
             json.put("prompt", job.prompt());
         }
         json.put("created_at", job.createdAt().toString());
         json.put("updated_at", job.updatedAt().toString());
+        return json;
+    }
+
+    private static Map<String, Object> hookJson(HookCommand hook) {
+        if (hook == null) {
+            return null;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("program", hook.program());
+        json.put("arguments", hook.argv().size() - 1);
+        json.put("timeout_ms", hook.timeout() == null ? null : hook.timeout().toMillis());
         return json;
     }
 }

@@ -87,8 +87,11 @@ public final class JobRunCommands {
     /** The one result line, e.g. {@code Job 3 run 17: success on openai/gpt-5.2 (job), 2 attempts (fallback: provider_5xx), 10 in / 5 out tokens, 1s.} */
     static String line(JobRun run) {
         StringBuilder text = new StringBuilder();
-        text.append("Job ").append(run.jobId()).append(" run ").append(run.id()).append(": ")
-                .append(run.outcome().wireName());
+        text.append("Job ").append(run.jobId()).append(" run ").append(run.id()).append(": ");
+        if (run.outcome() == JobRunOutcome.SKIPPED) {
+            return text.append(run.note() == null ? "skipped" : run.note()).append('.').toString();
+        }
+        text.append(run.outcome().wireName());
         text.append(run.finalModel() == null ? " before any model answered" : " on " + run.finalModel());
         if (run.resolutionSource() != null) {
             text.append(" (").append(run.resolutionSource().wireName()).append(')');
@@ -105,8 +108,11 @@ public final class JobRunCommands {
             }
         }
         text.append(", ").append(run.tokensIn()).append(" in / ").append(run.tokensOut()).append(" out tokens, ")
-                .append(Durations.format(run.duration().orElse(Duration.ZERO))).append('.');
-        return text.toString();
+                .append(Durations.format(run.duration().orElse(Duration.ZERO)));
+        if (run.note() != null) {
+            text.append("; ").append(run.note());
+        }
+        return text.append('.').toString();
     }
 
     private static Map<String, Object> runJson(JobRun run) {
@@ -127,6 +133,7 @@ public final class JobRunCommands {
         json.put("attempts", run.attempts());
         json.put("tokens_in", run.tokensIn());
         json.put("tokens_out", run.tokensOut());
+        json.put("note", run.note());
         return json;
     }
 

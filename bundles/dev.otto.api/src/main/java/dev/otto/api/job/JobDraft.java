@@ -2,6 +2,10 @@ package dev.otto.api.job;
 
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
+import dev.otto.api.tools.HookCommand;
+import dev.otto.api.tools.Sop;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,8 +19,16 @@ import java.util.Objects;
  * @param prompt what it asks the model; non-blank; never logged
  * @param enabled whether the scheduler runs it
  * @param modelRef the job's own model, or null to use the defaults
+ * @param sops the SOPs whose text is added before the prompt, in order ({@link Sop#requireValidName
+ *     valid names}, no repeats); empty for none; copied. A named SOP that does not exist when the job
+ *     runs is skipped with a warning, never an error
+ * @param preRunHook a command run before each run, or null; when it fails the run is skipped and
+ *     recorded as {@link JobRunOutcome#SKIPPED} with the reason
+ * @param postRunHook a command run after each run that was not skipped, whatever its outcome, or null
+ * @since 1.2
  */
-public record JobDraft(String name, Flow flow, String schedule, String prompt, boolean enabled, ModelRef modelRef) {
+public record JobDraft(String name, Flow flow, String schedule, String prompt, boolean enabled, ModelRef modelRef,
+        List<String> sops, HookCommand preRunHook, HookCommand postRunHook) {
 
     /** Validates the fields. */
     public JobDraft {
@@ -24,6 +36,21 @@ public record JobDraft(String name, Flow flow, String schedule, String prompt, b
         Objects.requireNonNull(flow, "flow must not be null");
         requireNonBlank(schedule, "schedule");
         requireNonBlank(prompt, "prompt");
+        sops = requireSops(sops);
+    }
+
+    /**
+     * A draft with no SOPs and no hooks (the fields of version 1.1).
+     *
+     * @param name a short human name; non-blank
+     * @param flow the flow its runs belong to
+     * @param schedule when it runs; non-blank
+     * @param prompt what it asks the model; non-blank
+     * @param enabled whether the scheduler runs it
+     * @param modelRef the job's own model, or null to use the defaults
+     */
+    public JobDraft(String name, Flow flow, String schedule, String prompt, boolean enabled, ModelRef modelRef) {
+        this(name, flow, schedule, prompt, enabled, modelRef, List.of(), null, null);
     }
 
     /**
@@ -33,7 +60,30 @@ public record JobDraft(String name, Flow flow, String schedule, String prompt, b
      * @return the copy
      */
     public JobDraft withModelRef(ModelRef newModelRef) {
-        return new JobDraft(name, flow, schedule, prompt, enabled, newModelRef);
+        return new JobDraft(name, flow, schedule, prompt, enabled, newModelRef, sops, preRunHook, postRunHook);
+    }
+
+    /**
+     * Returns a copy that names other SOPs.
+     *
+     * @param newSops the SOP names, in order; empty for none
+     * @return the copy
+     * @since 1.2
+     */
+    public JobDraft withSops(List<String> newSops) {
+        return new JobDraft(name, flow, schedule, prompt, enabled, modelRef, newSops, preRunHook, postRunHook);
+    }
+
+    /**
+     * Returns a copy with other hooks.
+     *
+     * @param newPreRunHook the pre-run command, or null for none
+     * @param newPostRunHook the post-run command, or null for none
+     * @return the copy
+     * @since 1.2
+     */
+    public JobDraft withHooks(HookCommand newPreRunHook, HookCommand newPostRunHook) {
+        return new JobDraft(name, flow, schedule, prompt, enabled, modelRef, sops, newPreRunHook, newPostRunHook);
     }
 
     /** Redacts the prompt: prompts are user content and never appear in logs. */
@@ -41,7 +91,21 @@ public record JobDraft(String name, Flow flow, String schedule, String prompt, b
     public String toString() {
         return "JobDraft[name=" + name + ", flow=" + flow.wireName() + ", schedule=" + schedule
                 + ", prompt=<redacted " + prompt.length() + " chars>, enabled=" + enabled + ", modelRef="
-                + modelRef + "]";
+                + modelRef + ", sops=" + sops + ", preRunHook=" + preRunHook + ", postRunHook=" + postRunHook + "]";
+    }
+
+    /** Checks a job's SOP names: valid, no repeats; returns an unmodifiable copy. */
+    static List<String> requireSops(List<String> sops) {
+        Objects.requireNonNull(sops, "sops must not be null: use an empty list for none");
+        List<String> checked = new ArrayList<>(sops.size());
+        for (String sop : sops) {
+            Sop.requireValidName(sop);
+            if (checked.contains(sop)) {
+                throw new IllegalArgumentException("SOP " + sop + " is named twice: name each SOP once");
+            }
+            checked.add(sop);
+        }
+        return List.copyOf(checked);
     }
 
     static void requireNonBlank(String value, String field) {

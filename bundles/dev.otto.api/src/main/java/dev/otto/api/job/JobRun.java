@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param attempts how many attempts were made
  * @param tokensIn input tokens over all attempts
  * @param tokensOut output tokens over all attempts
+ * @param note one line on what else happened (a skip reason, a failed post-run hook), or null; see
+ *     {@link JobRunEnd#note()}; since 1.2
  */
 public record JobRun(
         long id,
@@ -46,7 +48,8 @@ public record JobRun(
         List<ReasonCode> fallbackReasons,
         int attempts,
         long tokensIn,
-        long tokensOut) {
+        long tokensOut,
+        String note) {
 
     /** Validates the fields and that a run is finished exactly when its outcome is not running. */
     public JobRun {
@@ -61,6 +64,34 @@ public record JobRun(
                     + finishedAt + ": a running run has no finish time and a finished one has one");
         }
         fallbackReasons = List.copyOf(Objects.requireNonNull(fallbackReasons, "fallbackReasons must not be null"));
+        note = JobRunEnd.cleanNote(note);
+    }
+
+    /**
+     * A run with no note (the fields of version 1.1).
+     *
+     * @param id the run's id
+     * @param jobId the job's id
+     * @param trigger why it started
+     * @param startedAt when it started
+     * @param finishedAt when it ended, or null while running
+     * @param outcome how it ended
+     * @param routerRunId the router's run id, or null
+     * @param resolutionSource how the first model was chosen, or null
+     * @param finalModel the model of the last attempt, or null
+     * @param reason the reason code that ended it, or null
+     * @param errorClass the error class of a failure, or null
+     * @param fallbackReasons the reason code of each failed attempt
+     * @param attempts how many attempts were made
+     * @param tokensIn input tokens
+     * @param tokensOut output tokens
+     */
+    public JobRun(long id, long jobId, JobRunTrigger trigger, Instant startedAt, Instant finishedAt,
+            JobRunOutcome outcome, String routerRunId, ResolutionSource resolutionSource, ModelRef finalModel,
+            ReasonCode reason, ErrorClass errorClass, List<ReasonCode> fallbackReasons, int attempts, long tokensIn,
+            long tokensOut) {
+        this(id, jobId, trigger, startedAt, finishedAt, outcome, routerRunId, resolutionSource, finalModel, reason,
+                errorClass, fallbackReasons, attempts, tokensIn, tokensOut, null);
     }
 
     /**
@@ -74,7 +105,7 @@ public record JobRun(
      */
     public static JobRun started(long id, long jobId, JobRunTrigger trigger, Instant startedAt) {
         return new JobRun(id, jobId, trigger, startedAt, null, JobRunOutcome.RUNNING, null, null, null, null, null,
-                List.of(), 0, 0, 0);
+                List.of(), 0, 0, 0, null);
     }
 
     /**
@@ -86,7 +117,7 @@ public record JobRun(
     public JobRun finish(JobRunEnd end) {
         return new JobRun(id, jobId, trigger, startedAt, end.finishedAt(), end.outcome(), end.routerRunId(),
                 end.resolutionSource(), end.finalModel(), end.reason(), end.errorClass(), end.fallbackReasons(),
-                end.attempts(), end.tokensIn(), end.tokensOut());
+                end.attempts(), end.tokensIn(), end.tokensOut(), end.note());
     }
 
     /**

@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param attempts how many attempts were made, not negative
  * @param tokensIn input tokens over all attempts, not negative
  * @param tokensOut output tokens over all attempts, not negative
+ * @param note one line on what else happened, or null: why the run was skipped, a post-run hook that
+ *     failed. Fixed text with program names and exit statuses, never hook output, prompts or
+ *     provider messages; control characters become spaces, cut to {@link #MAX_NOTE_LENGTH}
+ *     characters; since 1.2
  */
 public record JobRunEnd(
         Instant finishedAt,
@@ -38,7 +42,11 @@ public record JobRunEnd(
         List<ReasonCode> fallbackReasons,
         int attempts,
         long tokensIn,
-        long tokensOut) {
+        long tokensOut,
+        String note) {
+
+    /** Longest note kept, in characters. */
+    public static final int MAX_NOTE_LENGTH = 300;
 
     /** Validates the fields. */
     public JobRunEnd {
@@ -59,6 +67,71 @@ public record JobRunEnd(
             throw new IllegalArgumentException("attempts " + attempts + ", tokens " + tokensIn + " in, " + tokensOut
                     + " out: expected >= 0");
         }
+        note = cleanNote(note);
+    }
+
+    /**
+     * An end with no note (the fields of version 1.1).
+     *
+     * @param finishedAt when it ended
+     * @param outcome how it ended; not running
+     * @param routerRunId the router's run id, or null
+     * @param resolutionSource how the first model was chosen, or null
+     * @param finalModel the model of the last attempt, or null
+     * @param reason the reason code that ended it, or null
+     * @param errorClass the error class of a failure, or null
+     * @param fallbackReasons the reason code of each failed attempt
+     * @param attempts how many attempts were made
+     * @param tokensIn input tokens
+     * @param tokensOut output tokens
+     */
+    public JobRunEnd(Instant finishedAt, JobRunOutcome outcome, String routerRunId, ResolutionSource resolutionSource,
+            ModelRef finalModel, ReasonCode reason, ErrorClass errorClass, List<ReasonCode> fallbackReasons,
+            int attempts, long tokensIn, long tokensOut) {
+        this(finishedAt, outcome, routerRunId, resolutionSource, finalModel, reason, errorClass, fallbackReasons,
+                attempts, tokensIn, tokensOut, null);
+    }
+
+    /**
+     * A run that was not routed because its pre-run hook failed.
+     *
+     * @param finishedAt when that was decided
+     * @param note why, e.g. {@code skipped: pre-run hook check.sh exited with status 3}
+     * @return the end
+     * @since 1.2
+     */
+    public static JobRunEnd skipped(Instant finishedAt, String note) {
+        Objects.requireNonNull(note, "a skipped run needs a note saying why");
+        return new JobRunEnd(finishedAt, JobRunOutcome.SKIPPED, null, null, null, null, null, List.of(), 0, 0, 0, note);
+    }
+
+    /**
+     * Returns this end with a note, added after any note it has.
+     *
+     * @param more the note to add
+     * @return the new end
+     * @since 1.2
+     */
+    public JobRunEnd withNote(String more) {
+        return new JobRunEnd(finishedAt, outcome, routerRunId, resolutionSource, finalModel, reason, errorClass,
+                fallbackReasons, attempts, tokensIn, tokensOut, note == null ? more : note + "; " + more);
+    }
+
+    /** One line, bounded; null or blank stays null. */
+    static String cleanNote(String note) {
+        if (note == null || note.isBlank()) {
+            return null;
+        }
+        StringBuilder line = new StringBuilder(Math.min(note.length(), MAX_NOTE_LENGTH));
+        for (int i = 0; i < note.length() && line.length() < MAX_NOTE_LENGTH; i++) {
+            char c = note.charAt(i);
+            line.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
+        }
+        if (note.length() > MAX_NOTE_LENGTH) {
+            line.setLength(MAX_NOTE_LENGTH - 3);
+            line.append("...");
+        }
+        return line.toString().strip();
     }
 
     /**

@@ -14,7 +14,14 @@ public enum JobRunOutcome {
     /** The run's deadline passed before a model answered. */
     TIMED_OUT("timed_out"),
     /** Cut short because the scheduler stopped (or Otto died) while it ran: not the job's failure. */
-    ABORTED("aborted");
+    ABORTED("aborted"),
+    /**
+     * Not routed: the job's pre-run hook failed (the run's note says how). Neither a success nor a
+     * failure of the job's model runs, so it neither ends nor extends a run of failures.
+     *
+     * @since 1.2
+     */
+    SKIPPED("skipped");
 
     private static final String ACCEPTED =
             Arrays.stream(values()).map(JobRunOutcome::wireName).collect(Collectors.joining(", "));
