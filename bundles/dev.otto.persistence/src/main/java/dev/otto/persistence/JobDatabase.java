@@ -1,5 +1,8 @@
 package dev.otto.persistence;
 
+import dev.otto.support.sqlite.Reporter;
+import dev.otto.support.sqlite.SchemaMigrator;
+
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -29,6 +32,9 @@ import org.sqlite.SQLiteDataSource;
  * at once to avoid a deadlock.
  */
 final class JobDatabase implements AutoCloseable {
+
+    /** Where this bundle's migrations are, inside it. */
+    static final String MIGRATIONS = "classpath:db/migration";
 
     /** How long a write waits for another connection's lock before it fails. */
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
@@ -64,7 +70,7 @@ final class JobDatabase implements AutoCloseable {
     static JobDatabase open(Path file, List<String> migrationLocations, Reporter reporter) {
         createOwnerOnly(file, reporter);
         SQLiteDataSource dataSource = dataSource(file);
-        String version = new SchemaMigrator(file, dataSource, migrationLocations, reporter).migrate();
+        String version = new SchemaMigrator(file, "job database", dataSource, migrationLocations, reporter).migrate();
         Connection connection;
         try {
             connection = dataSource.getConnection();
@@ -82,7 +88,7 @@ final class JobDatabase implements AutoCloseable {
 
     /** Opens with the migrations shipped in this bundle. */
     static JobDatabase open(Path file, Reporter reporter) {
-        return open(file, List.of(SchemaMigrator.LOCATION), reporter);
+        return open(file, List.of(MIGRATIONS), reporter);
     }
 
     /**

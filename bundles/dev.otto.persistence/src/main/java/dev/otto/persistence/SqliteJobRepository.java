@@ -38,6 +38,7 @@ import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.runtime.OttoPaths;
 import dev.otto.api.tools.HookCommand;
+import dev.otto.support.sqlite.Reporter;
 
 /**
  * Jobs in the {@code jobs} table of {@code <data>/otto.db}, and their runs in {@code job_runs}

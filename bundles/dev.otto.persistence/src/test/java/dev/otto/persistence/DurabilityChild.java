@@ -12,6 +12,7 @@ import dev.otto.api.job.Job;
 import dev.otto.api.job.JobDraft;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
+import dev.otto.support.sqlite.Reporter;
 
 /**
  * The child JVM of {@link DurabilityTest}: writes jobs from several threads through two

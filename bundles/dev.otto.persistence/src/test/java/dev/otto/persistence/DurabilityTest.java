@@ -1,5 +1,7 @@
 package dev.otto.persistence;
 
+import dev.otto.support.sqlite.Reporter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -25,6 +25,7 @@ import dev.otto.api.model.ModelRef;
 import dev.otto.api.routing.ErrorClass;
 import dev.otto.api.routing.ReasonCode;
 import dev.otto.api.routing.ResolutionSource;
+import dev.otto.support.sqlite.Reporter;
 
 /** The job_runs table through the repository, on a real file. */
 class JobRunTableTest {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.otto.api.job.Job;
+import dev.otto.support.sqlite.SchemaMigrator;
 
 /** Flyway migrations of real SQLite files: fresh, from V1, refused, tampered, failed. */
 class MigrationTest {

@@ -1,5 +1,7 @@
 package dev.otto.persistence;
 
+import dev.otto.support.sqlite.Reporter;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

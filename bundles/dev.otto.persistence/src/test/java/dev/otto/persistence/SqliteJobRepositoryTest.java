@@ -26,6 +26,7 @@ import dev.otto.api.job.NoSuchJobException;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.tools.HookCommand;
+import dev.otto.support.sqlite.Reporter;
 
 /** Every operation of the SQLite job repository, on a real file, and every validation message. */
 class SqliteJobRepositoryTest {

@@ -54,6 +54,7 @@ import dev.otto.api.telemetry.store.DailyReport;
 import dev.otto.api.telemetry.store.SinkHealth;
 import dev.otto.api.telemetry.store.TelemetryStore;
 import dev.otto.api.telemetry.store.WireRecords;
+import dev.otto.support.sqlite.Reporter;
 
 /**
  * The SQLite telemetry sink: runs, their transitions and fallback events in

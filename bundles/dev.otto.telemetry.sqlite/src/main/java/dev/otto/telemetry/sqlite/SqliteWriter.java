@@ -25,6 +25,7 @@ import dev.otto.api.telemetry.FallbackEvent;
 import dev.otto.api.telemetry.ModelTransition;
 import dev.otto.api.telemetry.RunTelemetry;
 import dev.otto.api.telemetry.TelemetryRecord;
+import dev.otto.support.sqlite.Reporter;
 
 /**
  * Writes records to the telemetry database in batched transactions: a batch is committed when it

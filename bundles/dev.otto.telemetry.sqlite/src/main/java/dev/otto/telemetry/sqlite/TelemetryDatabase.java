@@ -1,5 +1,8 @@
 package dev.otto.telemetry.sqlite;
 
+import dev.otto.support.sqlite.Reporter;
+import dev.otto.support.sqlite.SchemaMigrator;
+
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -23,6 +26,9 @@ import org.sqlite.SQLiteDataSource;
  * ({@code db/telemetry}), WAL mode; each PRAGMA set on every connection, each as its own statement.
  */
 final class TelemetryDatabase {
+
+    /** Where this bundle's migrations are, inside it. */
+    static final String MIGRATIONS = "classpath:db/telemetry";
 
     /** File name in the data directory. */
     static final String FILE = "telemetry.db";
@@ -52,7 +58,7 @@ final class TelemetryDatabase {
     static TelemetryDatabase open(Path file, boolean fullSync, Reporter reporter) {
         createOwnerOnly(file, reporter);
         SQLiteDataSource dataSource = dataSource(file, fullSync);
-        String version = new SchemaMigrator(file, dataSource, List.of(SchemaMigrator.LOCATION), reporter).migrate();
+        String version = new SchemaMigrator(file, "telemetry database", dataSource, List.of(MIGRATIONS), reporter).migrate();
         TelemetryDatabase db = new TelemetryDatabase(file, dataSource, version);
         try (Connection c = db.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {

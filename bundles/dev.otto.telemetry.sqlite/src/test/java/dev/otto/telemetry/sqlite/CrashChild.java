@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 
 import dev.otto.api.model.RouteType;
 import dev.otto.api.telemetry.RunTelemetry;
+import dev.otto.support.sqlite.Reporter;
 import dev.otto.telemetry.jsonl.JsonlAccess;
 
 /**

@@ -30,6 +30,7 @@ import dev.otto.api.telemetry.FallbackEvent;
 import dev.otto.api.telemetry.RunTelemetry;
 import dev.otto.api.telemetry.TelemetryRecord;
 import dev.otto.api.telemetry.store.DailyReport;
+import dev.otto.support.sqlite.Reporter;
 
 class SqliteSinkTest {
 

@@ -1,4 +1,4 @@
-package dev.otto.telemetry.sqlite;
+package dev.otto.support.sqlite;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -17,8 +17,10 @@ import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
 
 /**
- * Brings {@code telemetry.db} to the newest schema this bundle knows, with Flyway, or refuses with one
- * clear message and leaves the database as it was.
+ * Brings a bundle's SQLite database to the newest schema the bundle knows, with Flyway, or refuses
+ * with one clear message and leaves the database as it was. Flyway looks for the migrations with
+ * this class's loader: each bundle that uses it has its own private copy of this package (bnd
+ * {@code -conditionalpackage}), so that is the bundle's own loader, which finds its own migrations.
  *
  * <p>Refused, before anything is written: a database newer than the code (it was written by a
  * newer Otto), an applied migration whose checksum differs from this bundle's copy (someone edited
@@ -26,18 +28,24 @@ import org.flywaydb.core.api.MigrationVersion;
  * one transaction ({@code group}): SQLite's DDL is transactional, so a failing migration leaves
  * the schema exactly as it was.
  */
-final class SchemaMigrator {
-
-    /** Where the migrations are, inside this bundle. */
-    static final String LOCATION = "classpath:db/telemetry";
+public final class SchemaMigrator {
 
     private final Path file;
+    private final String label;
     private final DataSource dataSource;
     private final List<String> locations;
     private final Reporter reporter;
 
-    SchemaMigrator(Path file, DataSource dataSource, List<String> locations, Reporter reporter) {
+    /**
+     * @param file the database file, for messages
+     * @param label what the database is, for messages, e.g. {@code job database}
+     * @param dataSource connections to it
+     * @param locations Flyway locations of the migrations, e.g. {@code classpath:db/migration}
+     * @param reporter where progress and problems are said
+     */
+    public SchemaMigrator(Path file, String label, DataSource dataSource, List<String> locations, Reporter reporter) {
         this.file = file;
+        this.label = label;
         this.dataSource = dataSource;
         this.locations = List.copyOf(locations);
         this.reporter = reporter;
@@ -49,7 +57,7 @@ final class SchemaMigrator {
      * @return the schema version now in force, e.g. {@code V2}
      * @throws SchemaException naming the problem and what to do; the database is unchanged
      */
-    String migrate() {
+    public String migrate() {
         FlywayLog.routeTo(reporter);
         Flyway flyway = Flyway.configure(SchemaMigrator.class.getClassLoader())
                 .dataSource(dataSource)
@@ -73,7 +81,7 @@ final class SchemaMigrator {
         List<MigrationInfo> future = select(all, m -> m.getState() == MigrationState.FUTURE_SUCCESS
                 || m.getState() == MigrationState.FUTURE_FAILED);
         if (!future.isEmpty()) {
-            throw new SchemaException("the telemetry database " + file + " is at schema version " + from
+            throw new SchemaException("the " + label + " " + file + " is at schema version " + from
                     + ", newer than this Otto knows (" + known + "): a newer Otto wrote it. Run that newer Otto, "
                     + "or restore a backup of the database taken at " + known + " or earlier; nothing was changed");
         }
@@ -99,7 +107,7 @@ final class SchemaMigrator {
 
         MigrationInfo[] pending = info.pending();
         if (pending.length == 0) {
-            reporter.info("telemetry database " + file + " is at schema " + from + ", up to date");
+            reporter.info(label + " " + file + " is at schema " + from + ", up to date");
             return from;
         }
         String to = version(pending[pending.length - 1]);
@@ -121,7 +129,7 @@ final class SchemaMigrator {
     }
 
     /** A migration refused or failed; the message says what was wrong and what to do. */
-    static final class SchemaException extends IllegalStateException {
+    public static final class SchemaException extends IllegalStateException {
         private static final long serialVersionUID = 1L;
 
         SchemaException(String message) {
@@ -167,7 +175,7 @@ final class SchemaMigrator {
     }
 
     /** The database's own words (e.g. SQLite's), one line, rather than Flyway's multi-line report. */
-    static String rootMessage(Throwable e) {
+    public static String rootMessage(Throwable e) {
         Throwable sql = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException) {

@@ -1,10 +1,10 @@
-package dev.otto.telemetry.sqlite;
+package dev.otto.support.sqlite;
 
 import org.flywaydb.core.api.logging.Log;
 import org.flywaydb.core.api.logging.LogCreator;
 
 /**
- * Flyway's log output, routed to the SQLite telemetry bundle's {@link Reporter}. Flyway instantiates
+ * Flyway's log output, routed to the using bundle's {@link Reporter}. Flyway instantiates
  * this class by name ({@code loggers(...)}); its loggers live in static fields, so they forward to
  * whichever reporter the latest migration run installed. Flyway's own progress lines go to debug:
  * {@link SchemaMigrator} says what happens in one line of its own.

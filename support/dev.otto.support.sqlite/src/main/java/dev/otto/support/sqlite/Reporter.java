@@ -1,9 +1,9 @@
-package dev.otto.persistence;
+package dev.otto.support.sqlite;
 
 import org.osgi.service.log.Logger;
 
-/** Where the persistence code says what it does: the OSGi log in the runtime, a list in tests. */
-interface Reporter {
+/** Where a bundle's database code says what it does: the OSGi log in the runtime, a list in tests. */
+public interface Reporter {
 
     void debug(String message);
 
