@@ -54,7 +54,14 @@ final class JobTools {
             return job.prompt();
         }
         warnedNoLibrary.remove(job.id());
-        return library.applyTo(job.prompt(), job.sops());
+        try {
+            return library.applyTo(job.prompt(), job.sops());
+        } catch (RuntimeException e) {
+            // a library that fails must not cost the job its run: the job's own prompt still goes
+            warn.accept("job " + job.id() + ": its SOPs could not be read (" + e.getClass().getSimpleName()
+                    + "): it runs with its own prompt only");
+            return job.prompt();
+        }
     }
 
     /**
@@ -72,8 +79,13 @@ final class JobTools {
             return Optional.of("skipped: pre-run hook " + hook.program() + " could not run, no hook runner is active"
                     + " (start the dev.otto.tools bundle)");
         }
-        HookResult result = runner.run(HookPhase.PRE_RUN, hook, variables(job, run, null));
-        return result.skipReason();
+        try {
+            return runner.run(HookPhase.PRE_RUN, hook, variables(job, run, null)).skipReason();
+        } catch (RuntimeException e) {
+            // the runner promises a result for anything the hook does; this is the runner's own failure
+            return Optional.of("skipped: pre-run hook " + hook.program() + " could not run ("
+                    + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /**
@@ -90,7 +102,12 @@ final class JobTools {
         if (runner == null) {
             return end.withNote("post-run hook " + hook.program() + " not run: no hook runner is active");
         }
-        HookResult result = runner.run(HookPhase.POST_RUN, hook, variables(job, run, end));
+        HookResult result;
+        try {
+            result = runner.run(HookPhase.POST_RUN, hook, variables(job, run, end));
+        } catch (RuntimeException e) {
+            return end.withNote("post-run hook " + hook.program() + " could not run (" + e.getClass().getSimpleName() + ")");
+        }
         return result.succeeded() ? end : end.withNote(result.reason());
     }
 

@@ -418,7 +418,7 @@ class SchedulerTest {
     }
 
     /** An SOP library that marks where it put the SOPs. */
-    private static final class Library implements SopLibrary {
+    private static class Library implements SopLibrary {
         @Override
         public Path folder() {
             return Path.of("sops");
@@ -534,5 +534,33 @@ class SchedulerTest {
         assertThat(run.note()).isEqualTo("skipped: pre-run hook check.sh could not run, no hook runner is active"
                 + " (start the dev.otto.tools bundle)");
         assertThat(router.requests).isEmpty();
+    }
+
+    @Test
+    void aHookRunnerOrLibraryThatThrowsNeverLeavesARunUnrecorded() {
+        HookRunner throwing = (phase, command, variables) -> {
+            throw new IllegalArgumentException("bad variable");
+        };
+        Library broken = new Library() {
+            @Override
+            public String applyTo(String prompt, List<String> names) {
+                throw new IllegalStateException("disk gone");
+            }
+        };
+        scheduler = new Scheduler(jobs, runs, router, clock, pool, Settings.defaults(), log,
+                new JobTools(() -> broken, () -> throwing, log::warn));
+        Job gated = jobWithTools(List.of("python-env"), HookCommand.of("check.sh"), null);
+        JobRun skipped = scheduler.runNow(gated.id());
+        assertThat(skipped.outcome()).isEqualTo(JobRunOutcome.SKIPPED);
+        assertThat(skipped.note()).isEqualTo("skipped: pre-run hook check.sh could not run (IllegalArgumentException)");
+
+        Job after = jobWithTools(List.of("python-env"), null, HookCommand.of("notify.sh"));
+        JobRun run = scheduler.runNow(after.id());
+        assertThat(run.outcome()).isEqualTo(JobRunOutcome.SUCCESS);
+        assertThat(run.note()).isEqualTo("post-run hook notify.sh could not run (IllegalArgumentException)");
+        assertThat(router.requests.get(0).prompt()).isEqualTo("the prompt");
+        assertThat(log.lines).contains("WARN job " + after.id()
+                + ": its SOPs could not be read (IllegalStateException): it runs with its own prompt only");
+        assertThat(runs.of(after.id(), JobRunTrigger.MANUAL)).noneMatch(r -> r.outcome() == JobRunOutcome.RUNNING);
     }
 }
