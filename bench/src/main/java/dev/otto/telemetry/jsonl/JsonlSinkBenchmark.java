@@ -46,15 +46,19 @@ import org.openjdk.jmh.infra.Blackhole;
  *     {@code BufferedWriter} (8 KB) over an appending {@code FileOutputStream}; whenever 10 ms have
  *     passed since the last fsync it flushes and fsyncs ({@code FileDescriptor.sync}); at the end it
  *     flushes and fsyncs;</li>
- * <li>{@code j2_sink}: {@code JsonlSink.append} of each record (what {@code accept} does: the wire
- *     map, the escaping encoder, one write under the lock), then waits until the sink's fsync
- *     thread has made the last one durable ({@code awaitDurable}: at most one 10 ms tick);</li>
- * <li>{@code j3_encodeOnly}: breakdown, no I/O: {@code toWire} and the sink's encoder per record;</li>
- * <li>{@code j4_toWireOnly}: breakdown, no I/O: {@code toWire} alone.</li>
+ * <li>{@code j2_sink}: {@code JsonlSink.append} of each record (what {@code accept} does: the
+ *     record encoded straight to bytes, copied into the 64 KB batch under the lock, the batch written
+ *     with one {@code write} when full), then waits until the sink's fsync thread has written the
+ *     rest and made the last one durable ({@code awaitDurable}: at most one 10 ms tick);</li>
+ * <li>{@code j3_encodeOnly}: breakdown, no I/O: the sink's encoder ({@code RecordEncoder}) per record;</li>
+ * <li>{@code j4_toWireOnly}: breakdown, no I/O: {@code toWire} alone (no longer on the sink's path);</li>
+ * <li>{@code j5_toWireAndJsonLine}: breakdown, no I/O: the sink's encoding before issue 7's work,
+ *     {@code toWire} and the escaping {@code JsonLine} encoder, which the set-up's lines come from.</li>
  * </ul>
  *
  * <p>Both write to a new file in a new folder under {@code java.io.tmpdir} each iteration, deleted
- * at its end. The set-up checks that the raw lines are byte for byte what the sink writes. The
+ * at its end. The set-up checks that the raw lines (encoded the old way, {@code toWire} and
+ * {@code JsonLine}) are byte for byte what the sink writes. The
  * class sits in the sink's package because its constructor, writer and encoder are package-private.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -76,18 +80,22 @@ public class JsonlSinkBenchmark {
                 () -> true, false);
     }
 
-    /** The records, their lines as the sink encodes them, and the encoder. */
+    /** The records, their lines as the sink encodes them, and the encoders. */
     @State(Scope.Benchmark)
     public static class Pool {
         List<TelemetryRecord> records;
         String[] lines;
         long bytes;
         JsonLine encoder;
+        RecordEncoder recordEncoder;
+        RecordEncoder.Line line;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             records = new ArrayList<>(BenchTelemetry.records(RECORDS).subList(0, RECORDS));
             encoder = new JsonLine(BenchTelemetry.defaults(JsonlSinkConfig.class).maxFieldChars());
+            recordEncoder = new RecordEncoder(BenchTelemetry.defaults(JsonlSinkConfig.class).maxFieldChars());
+            line = new RecordEncoder.Line(2048);
             lines = new String[RECORDS];
             StringBuilder all = new StringBuilder();
             for (int i = 0; i < RECORDS; i++) {
@@ -215,13 +223,17 @@ public class JsonlSinkBenchmark {
         sink.appended += RECORDS;
     }
 
-    /** Breakdown, no I/O: what the sink does per record before its write (wire map, escaping encoder). */
+    /** Breakdown, no I/O: what the sink does per record before its lock (the direct encoder, a reused buffer). */
     @Benchmark
     @OperationsPerInvocation(RECORDS)
     public void j3_encodeOnly(Pool pool, Blackhole bh) {
+        RecordEncoder.Line line = pool.line;
         for (TelemetryRecord record : pool.records) {
-            bh.consume(pool.encoder.encode(record.toWire()));
+            line.length = 0;
+            pool.recordEncoder.encode(record, line);
+            bh.consume(line.length);
         }
+        bh.consume(line.bytes);
     }
 
     /** Breakdown, no I/O: the record's wire map alone ({@code toWire}, in the API bundle). */
@@ -230,6 +242,15 @@ public class JsonlSinkBenchmark {
     public void j4_toWireOnly(Pool pool, Blackhole bh) {
         for (TelemetryRecord record : pool.records) {
             bh.consume(record.toWire());
+        }
+    }
+
+    /** Breakdown, no I/O: the encoding the sink used before issue 7's work (wire map, escaping encoder). */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
+    public void j5_toWireAndJsonLine(Pool pool, Blackhole bh) {
+        for (TelemetryRecord record : pool.records) {
+            bh.consume(pool.encoder.encode(record.toWire()));
         }
     }
 }

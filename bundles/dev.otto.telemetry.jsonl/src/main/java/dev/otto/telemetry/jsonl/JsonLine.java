@@ -9,7 +9,9 @@ import java.util.Map;
  * Encodes a wire map as one JSON line of pure ASCII: every character outside printable ASCII is a
  * {@code \\uXXXX} escape (so newlines, U+2028/U+2029, control characters and lone surrogates can
  * never break a line or a reader), and every string is capped at a number of characters, the cut
- * marked with {@link #TRUNCATED}.
+ * marked with {@link #TRUNCATED}. It defines the bytes of a telemetry line: the sink's hot path,
+ * {@link RecordEncoder}, writes the same bytes without the map, and is tested against this class.
+ * Daily report files are written with it.
  */
 final class JsonLine {
 

@@ -151,16 +151,19 @@ public final class JsonlSink implements TelemetrySink, TelemetryStore {
 
     @Override
     public List<RunTelemetry> recentRuns(int limit) {
+        writer.writeOut();
         return reader.recent(positive(limit), r -> r instanceof RunTelemetry run ? run : null);
     }
 
     @Override
     public List<FallbackEvent> recentFallbacks(int limit) {
+        writer.writeOut();
         return reader.recent(positive(limit), r -> r instanceof FallbackEvent event ? event : null);
     }
 
     @Override
     public DailyReport report(LocalDate day) {
+        writer.writeOut(); // what was accepted counts, even if the group commit has not written it yet
         return reader.report(day, NAME, writer.droppedOn(day));
     }
 

@@ -11,7 +11,7 @@ public @interface JsonlSinkConfig {
     @AttributeDefinition(description = "Telemetry files of days more than this many days before today (UTC) are deleted; 0 keeps them forever")
     int retentionDays() default 30;
 
-    @AttributeDefinition(description = "Group commit: what was written is fsynced at least this often, in milliseconds")
+    @AttributeDefinition(description = "Group commit: every this many milliseconds the records accepted since the last commit are written and fsynced")
     long fsyncIntervalMillis() default 10;
 
     @AttributeDefinition(description = "Strict mode: fsync every record before the next one is written (slower)")

@@ -14,6 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,6 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.otto.api.runtime.OttoPaths;
 import dev.otto.api.telemetry.FallbackEvent;
@@ -30,19 +37,42 @@ import dev.otto.api.telemetry.TelemetryRecord;
 
 /**
  * Appends telemetry lines to {@code otto-YYYY-MM-DD.jsonl}, one file per UTC day of the record
- * (a run's {@code finished_at}, an event's {@code ts}). Thread-safe: each line is one write under a
- * lock, so lines never interleave.
+ * (a run's {@code finished_at}, an event's {@code ts}). Thread-safe.
  *
- * <p>Durability is a group commit: a flusher fsyncs at most every {@code fsyncInterval} when
- * something was written; in strict mode every line is fsynced before {@link #append} returns. A
- * failing write or fsync (full disk, I/O error) drops the record, counts it, records the error and
- * logs it at most once per {@code errorLogInterval}; the file is closed and reopened at the next
- * record, its torn tail (a partial line) cut first, so writing resumes on its own line as soon as
- * the disk has room again.
+ * <p>Appending encodes the record (outside any lock) and copies its line into the batch being
+ * filled. A batch is written to its day's file with one {@code write} when it reaches
+ * {@value #BATCH_BYTES} bytes (by the appender that filled it), when the next record belongs to
+ * another day, or at the flusher's next tick. Batches are written in order by one thread at a
+ * time, so lines never interleave and a file only ever grows by whole lines: a crash in the middle
+ * of a write leaves at most one trailing fragment, cut when the file is next opened.
+ *
+ * <p>Durability is a group commit: every {@code fsyncInterval} the flusher writes the batch being
+ * filled, fsyncs what was written since its last tick <em>outside</em> the appenders' locks
+ * (appenders never wait for an fsync), then settles every record appended before the tick: durable,
+ * or lost. In strict mode every record is written and fsynced before {@link #append} returns, one
+ * at a time. A failing write or fsync (full disk, I/O error) drops the records concerned, counts
+ * them, records the error and logs it at most once per {@code errorLogInterval}; a failed write is
+ * cut back out of the file and the file is reopened for the next batch, so writing resumes on its
+ * own line as soon as the disk has room again.
+ *
+ * <p>Up to {@value #OPEN_DAYS} day files stay open, so late records of yesterday mixed with today's
+ * around midnight cost no reopening. A file switched away from is closed after its last fsync.
+ *
+ * <p>Locks: {@code lock} guards appending (the batch being filled, the sealed batches, the sequence
+ * numbers); {@code io} guards the open files and is held while batches are written, never during a
+ * group-commit fsync; {@code syncing} makes flushes take turns so that they settle in order. Order:
+ * {@code syncing}, then {@code io}, then {@code lock}; nothing is taken inside {@code lock} but the
+ * error and durability monitors.
  */
 final class JsonlWriter implements AutoCloseable {
 
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    /** A batch is written once it holds this many bytes (about 110 run records). */
+    static final int BATCH_BYTES = 64 * 1024;
+
+    /** Day files kept open at once. */
+    static final int OPEN_DAYS = 2;
 
     /** How the writer behaves. */
     record Settings(Duration fsyncInterval, boolean strict, int maxFieldChars, Duration errorLogInterval) {
@@ -53,16 +83,25 @@ final class JsonlWriter implements AutoCloseable {
     private final Settings settings;
     private final Reporter reporter;
     private final Output.Opener opener;
-    private final JsonLine encoder;
+    private final RecordEncoder encoder;
     private final ScheduledExecutorService flusher;
+    private final AtomicReference<RecordEncoder.Line> spareLine = new AtomicReference<>();
 
     private final Object lock = new Object();
     // guarded by lock
-    private Output out;
-    private LocalDate outDay;
+    private Batch filling;
+    private final ArrayDeque<Batch> sealed = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> spareBuffers = new ArrayDeque<>();
     private long seq;
-    private long pendingFrom = 1; // first seq not yet fsynced
     private boolean closed;
+
+    private final ReentrantLock io = new ReentrantLock();
+    // guarded by io
+    private final Map<LocalDate, DayFile> files = new HashMap<>();
+    private final List<DayFile> retired = new ArrayList<>(); // switched away from, awaiting their fsync and close
+    private long writes;
+
+    private final ReentrantLock syncing = new ReentrantLock();
 
     private final Object durable = new Object();
     // guarded by durable
@@ -76,8 +115,67 @@ final class JsonlWriter implements AutoCloseable {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private volatile boolean failing;
-    private long lastErrorLogged = Long.MIN_VALUE; // guarded by lock
-    private long droppedAtLastLog; // guarded by lock
+    private final Object errors = new Object();
+    private long lastErrorLogged = Long.MIN_VALUE; // guarded by errors
+    private long droppedAtLastLog; // guarded by errors
+
+    /** Lines of one day with consecutive sequence numbers, written with one {@code write}. */
+    private static final class Batch {
+        final LocalDate day;
+        final long first;
+        long last;
+        byte[] bytes;
+        int length;
+
+        Batch(LocalDate day, long first, byte[] bytes) {
+            this.day = day;
+            this.first = first;
+            this.bytes = bytes;
+        }
+
+        void add(RecordEncoder.Line line, long s) {
+            if (bytes.length - length < line.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + line.length));
+            }
+            System.arraycopy(line.bytes, 0, bytes, length, line.length);
+            length += line.length;
+            last = s;
+        }
+    }
+
+    /** An open day file and the records written to it since its last fsync. Guarded by io. */
+    private static final class DayFile {
+        final LocalDate day;
+        final Path file;
+        final Output output;
+        long size; // only this writer appends to the file
+        long lastWrite;
+        List<long[]> unsynced = new ArrayList<>(); // sequence ranges {first, last}, ascending
+        boolean syncing; // a flush is fsyncing it outside io: that flush, or the next, closes it
+        boolean retired;
+
+        DayFile(LocalDate day, Path file, Output output, long size) {
+            this.day = day;
+            this.file = file;
+            this.output = output;
+            this.size = size;
+        }
+
+        void wrote(long first, long last) {
+            long[] tail = unsynced.isEmpty() ? null : unsynced.get(unsynced.size() - 1);
+            if (tail != null && tail[1] + 1 == first) {
+                tail[1] = last;
+            } else {
+                unsynced.add(new long[] { first, last });
+            }
+        }
+
+        List<long[]> takeUnsynced() {
+            List<long[]> taken = unsynced;
+            unsynced = new ArrayList<>();
+            return taken;
+        }
+    }
 
     JsonlWriter(Path dir, Clock clock, Settings settings, Reporter reporter, Output.Opener opener) {
         this.dir = dir;
@@ -85,7 +183,7 @@ final class JsonlWriter implements AutoCloseable {
         this.settings = settings;
         this.reporter = reporter;
         this.opener = opener;
-        this.encoder = new JsonLine(settings.maxFieldChars());
+        this.encoder = new RecordEncoder(settings.maxFieldChars());
         if (settings.strict()) {
             flusher = null;
         } else {
@@ -94,8 +192,10 @@ final class JsonlWriter implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            // at a fixed rate, not a fixed delay: an fsync that takes 5 ms must not stretch the
+            // interval to 15 ms ("at least this often"); a tick that overruns is followed at once
             long micros = Math.max(1, settings.fsyncInterval().toNanos() / 1000);
-            flusher.scheduleWithFixedDelay(this::flush, micros, micros, TimeUnit.MICROSECONDS);
+            flusher.scheduleAtFixedRate(this::tick, micros, micros, TimeUnit.MICROSECONDS);
         }
     }
 
@@ -106,68 +206,325 @@ final class JsonlWriter implements AutoCloseable {
     }
 
     /**
-     * Appends one record's wire form.
+     * Appends one record's line: written and fsynced within {@code fsyncInterval}, or before this
+     * returns in strict mode.
      *
-     * @return its sequence number, for {@link #awaitDurable}, or -1 if it was dropped
+     * @return its sequence number, for {@link #awaitDurable}, or -1 if it was dropped already
      */
     long append(TelemetryRecord record) {
-        byte[] line = encoder.encode(record.toWire());
-        LocalDate day = dayOf(record);
-        synchronized (lock) {
-            if (closed) {
-                drop(day, "the JSONL sink is stopped", null);
-                return -1;
-            }
+        RecordEncoder.Line line = spareLine.getAndSet(null);
+        if (line == null) {
+            line = new RecordEncoder.Line(2048);
+        }
+        try {
+            LocalDate day;
             try {
-                Output target = outputFor(day);
-                target.write(ByteBuffer.wrap(line));
-            } catch (IOException | RuntimeException e) {
-                closeQuietly();
-                drop(day, "cannot write " + file(day), e);
+                day = dayOf(record);
+                encoder.encode(record, line);
+            } catch (RuntimeException e) {
+                // an instant the API accepts but no file name can hold: counted, never thrown at the router
+                drop(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), 1,
+                        "cannot encode a " + record.type() + " record", e);
                 return -1;
             }
-            long s = ++seq;
-            if (settings.strict()) {
-                try {
-                    out.force();
-                    settle(s, true);
-                } catch (IOException e) {
-                    closeQuietly();
-                    drop(day, "cannot fsync " + file(day), e);
-                    settle(s, false);
-                    return -1;
-                }
+            return settings.strict() ? appendStrict(day, line) : appendBuffered(day, line);
+        } finally {
+            if (line.bytes.length <= BATCH_BYTES) {
+                line.length = 0;
+                spareLine.set(line);
             }
-            failing = false;
-            return s;
         }
     }
 
-    /** Fsyncs what was written since the last fsync; the flusher calls it, and close. */
-    void flush() {
-        Output target;
-        long from;
-        long to;
+    private long appendBuffered(LocalDate day, RecordEncoder.Line line) {
+        long s;
+        boolean sealedOne = false;
         synchronized (lock) {
-            if (out == null || seq < pendingFrom) {
+            if (closed) {
+                drop(day, 1, "the JSONL sink is stopped", null);
+                return -1;
+            }
+            s = ++seq;
+            if (filling != null && !filling.day.equals(day)) {
+                sealFilling();
+                sealedOne = true;
+            }
+            if (filling == null) {
+                filling = new Batch(day, s, spareBuffer());
+            }
+            filling.add(line, s);
+            if (filling.length >= BATCH_BYTES) {
+                sealFilling();
+                sealedOne = true;
+            }
+        }
+        if (sealedOne) {
+            // the appender that sealed a batch writes it (and any sealed before it); an fsync in
+            // progress does not hold io, so this never waits for one
+            io.lock();
+            try {
+                writeSealed();
+            } finally {
+                io.unlock();
+            }
+        }
+        return s;
+    }
+
+    /** One record at a time, under io: written, fsynced and settled before the next one is written. */
+    private long appendStrict(LocalDate day, RecordEncoder.Line line) {
+        io.lock();
+        try {
+            long s;
+            synchronized (lock) {
+                if (closed) {
+                    drop(day, 1, "the JSONL sink is stopped", null);
+                    return -1;
+                }
+                s = ++seq;
+            }
+            DayFile f = write(day, line.bytes, line.length, s, s);
+            boolean ok = f != null && syncNow(f);
+            if (f != null && !ok) {
+                retire(f);
+            }
+            settle(s);
+            return ok ? s : -1;
+        } finally {
+            io.unlock();
+        }
+    }
+
+    /** Seals the batch being filled, if any, for writing in order. Under lock. */
+    private void sealFilling() {
+        if (filling != null) {
+            sealed.add(filling);
+            filling = null;
+        }
+    }
+
+    private byte[] spareBuffer() {
+        byte[] buffer = spareBuffers.poll();
+        return buffer != null ? buffer : new byte[BATCH_BYTES + 16 * 1024];
+    }
+
+    /** Writes the sealed batches in order. Under io. */
+    private void writeSealed() {
+        while (true) {
+            Batch batch;
+            synchronized (lock) {
+                batch = sealed.poll();
+            }
+            if (batch == null) {
                 return;
             }
-            target = out;
-            from = pendingFrom;
-            to = seq;
-            pendingFrom = seq + 1;
-            try {
-                // under the lock: a day switch or a reopen must not close the file mid-fsync
-                target.force();
-                settleRange(from, to, true);
-            } catch (IOException | RuntimeException e) {
-                closeQuietly();
-                LocalDate day = outDay == null ? LocalDate.now(clock) : outDay;
-                for (long i = from; i <= to; i++) {
-                    drop(day, "cannot fsync " + file(day), e);
+            write(batch.day, batch.bytes, batch.length, batch.first, batch.last);
+            synchronized (lock) {
+                if (spareBuffers.size() < 4 && batch.bytes.length <= 2 * BATCH_BYTES) {
+                    spareBuffers.push(batch.bytes);
                 }
-                settleRange(from, to, false);
             }
+        }
+    }
+
+    /**
+     * Writes whole lines with one {@code write}. On failure the file is retired, what the write left
+     * of them is cut back out, and the records are lost. Under io.
+     *
+     * @return the file written to, or null if the records were lost
+     */
+    private DayFile write(LocalDate day, byte[] bytes, int length, long first, long last) {
+        DayFile f = null;
+        try {
+            f = open(day);
+            f.output.write(ByteBuffer.wrap(bytes, 0, length));
+            f.size += length;
+            f.lastWrite = ++writes;
+            f.wrote(first, last);
+            failing = false;
+            return f;
+        } catch (IOException | RuntimeException e) {
+            if (f != null) {
+                retire(f);
+                cutBack(f.file, f.size);
+            }
+            lose(List.<long[]>of(new long[] { first, last }), day, "cannot write " + file(day), e);
+            return null;
+        }
+    }
+
+    /**
+     * Cuts what a failed write left after {@code size} (whole lines and part of one), so that no
+     * dropped record stays in the file. If that fails too, the next open cuts the fragment.
+     */
+    private static void cutBack(Path file, long size) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            if (ch.size() > size) {
+                ch.truncate(size);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the torn tail is cut when the file is opened again
+        }
+    }
+
+    /** The open file of {@code day}, opened (torn tail cut) if it is not. Under io. */
+    private DayFile open(LocalDate day) throws IOException {
+        DayFile f = files.get(day);
+        if (f != null) {
+            return f;
+        }
+        if (files.size() >= OPEN_DAYS) {
+            DayFile idle = null;
+            for (DayFile candidate : files.values()) {
+                if (idle == null || candidate.lastWrite < idle.lastWrite) {
+                    idle = candidate;
+                }
+            }
+            retire(idle);
+        }
+        Path file = file(day);
+        prepare(file);
+        long size = Files.size(file);
+        f = new DayFile(day, file, opener.open(file), size);
+        files.put(day, f);
+        return f;
+    }
+
+    /**
+     * Stops writing to a file: closed now if nothing of it awaits an fsync, else by the next flush
+     * after its fsync (a day's records are durable before its file is closed). Under io.
+     */
+    private void retire(DayFile f) {
+        if (files.get(f.day) == f) {
+            files.remove(f.day);
+        }
+        if (f.retired) {
+            return;
+        }
+        f.retired = true;
+        if (f.unsynced.isEmpty() && !f.syncing) {
+            closeQuietly(f.output);
+        } else {
+            retired.add(f);
+        }
+    }
+
+    /** Fsyncs a file's unsynced records where the caller stands (strict mode, close); true if durable. */
+    private boolean syncNow(DayFile f) {
+        return sync(f.output, f.file, f.day, f.takeUnsynced());
+    }
+
+    /** Fsyncs records written to a file; true if they are now durable, else they are lost. */
+    private boolean sync(Output output, Path file, LocalDate day, List<long[]> ranges) {
+        if (ranges.isEmpty()) {
+            return true;
+        }
+        try {
+            output.force();
+            long count = 0;
+            for (long[] r : ranges) {
+                count += r[1] - r[0] + 1;
+            }
+            written.addAndGet(count);
+            failing = false;
+            return true;
+        } catch (IOException | RuntimeException e) {
+            lose(ranges, day, "cannot fsync " + file, e);
+            return false;
+        }
+    }
+
+    /** The flusher's tick: a failure must not cancel the next ones. */
+    private void tick() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            reporter.warn("JSONL telemetry sink: group commit failed: " + oneLine(e) + "; it retries at the next tick");
+        }
+    }
+
+    /** A file and the records a flush fsyncs on it. */
+    private record Commit(DayFile file, List<long[]> ranges) {
+    }
+
+    /**
+     * Writes every record appended so far, fsyncs what was written since the last flush, outside io,
+     * and settles those records (durable or lost); the flusher calls it every {@code fsyncInterval},
+     * and close.
+     */
+    void flush() {
+        syncing.lock();
+        try {
+            long upTo;
+            List<Commit> commits = new ArrayList<>();
+            io.lock();
+            try {
+                synchronized (lock) {
+                    sealFilling();
+                    upTo = seq;
+                }
+                writeSealed();
+                // every record up to upTo is now lost, or written to an open or a retired file
+                for (DayFile f : retired) {
+                    commits.add(new Commit(f, f.takeUnsynced()));
+                }
+                retired.clear();
+                for (DayFile f : files.values()) {
+                    if (!f.unsynced.isEmpty()) {
+                        f.syncing = true;
+                        commits.add(new Commit(f, f.takeUnsynced()));
+                    }
+                }
+            } finally {
+                io.unlock();
+            }
+            List<DayFile> failed = new ArrayList<>();
+            for (Commit c : commits) {
+                DayFile f = c.file();
+                if (!sync(f.output, f.file, f.day, c.ranges())) {
+                    failed.add(f);
+                }
+                if (!f.syncing) {
+                    closeQuietly(f.output); // retired before this flush began
+                }
+            }
+            io.lock();
+            try {
+                for (Commit c : commits) {
+                    DayFile f = c.file();
+                    if (!f.syncing) {
+                        continue;
+                    }
+                    f.syncing = false;
+                    if (failed.contains(f)) {
+                        // what was written to it since cannot be trusted either (a later fsync may not
+                        // report the same error): lost, and the file reopened for the next batch
+                        lose(f.takeUnsynced(), f.day, "cannot fsync " + f.file, null);
+                        retire(f);
+                    } else if (f.retired && f.unsynced.isEmpty()) {
+                        retired.remove(f);
+                        closeQuietly(f.output);
+                    }
+                }
+            } finally {
+                io.unlock();
+            }
+            settle(upTo);
+        } finally {
+            syncing.unlock();
+        }
+    }
+
+    /** Writes the records appended so far to their files (no fsync), for readers of the files. */
+    void writeOut() {
+        io.lock();
+        try {
+            synchronized (lock) {
+                sealFilling();
+            }
+            writeSealed();
+        } finally {
+            io.unlock();
         }
     }
 
@@ -194,57 +551,32 @@ final class JsonlWriter implements AutoCloseable {
         }
     }
 
-    private void settle(long s, boolean ok) {
-        settleRange(s, s, ok);
-    }
-
-    private void settleRange(long from, long to, boolean ok) {
-        if (ok) {
-            written.addAndGet(to - from + 1);
-            failing = false;
-        }
+    /** Every record up to {@code to} is settled: durable unless in a lost range. */
+    private void settle(long to) {
         synchronized (durable) {
-            if (!ok) {
-                lost.put(from, to);
-                while (lost.size() > 1000) {
-                    lost.pollFirstEntry();
-                }
+            if (to > settledSeq) {
+                settledSeq = to;
+                durable.notifyAll();
             }
-            settledSeq = Math.max(settledSeq, to);
-            durable.notifyAll();
         }
     }
 
-    private Output outputFor(LocalDate day) throws IOException {
-        if (out != null && day.equals(outDay)) {
-            return out;
+    /** Records that will never be durable: counted as dropped, answered false by awaitDurable. */
+    private void lose(List<long[]> ranges, LocalDate day, String what, Throwable e) {
+        if (ranges.isEmpty()) {
+            return;
         }
-        if (out != null) {
-            // a new day: the old file's lines are fsynced before it is closed
-            flushLocked();
-            closeQuietly();
-        }
-        Path file = file(day);
-        prepare(file);
-        out = opener.open(file);
-        outDay = day;
-        return out;
-    }
-
-    private void flushLocked() {
-        if (out != null && seq >= pendingFrom) {
-            long from = pendingFrom;
-            pendingFrom = seq + 1;
-            try {
-                out.force();
-                settleRange(from, seq, true);
-            } catch (IOException e) {
-                settleRange(from, seq, false);
-                for (long i = from; i <= seq; i++) {
-                    drop(outDay, "cannot fsync " + file(outDay), e);
-                }
+        long count = 0;
+        synchronized (durable) {
+            for (long[] r : ranges) {
+                lost.put(r[0], r[1]);
+                count += r[1] - r[0] + 1;
+            }
+            while (lost.size() > 1000) {
+                lost.pollFirstEntry();
             }
         }
+        drop(day, count, what, e);
     }
 
     /** Creates the file owner-only, or tightens it, and cuts a torn last line. */
@@ -306,23 +638,25 @@ final class JsonlWriter implements AutoCloseable {
         }
     }
 
-    private void drop(LocalDate day, String what, Throwable e) {
-        long count = dropped.incrementAndGet();
-        droppedByDay.computeIfAbsent(day, d -> new AtomicLong()).incrementAndGet();
+    private void drop(LocalDate day, long count, String what, Throwable e) {
+        long total = dropped.addAndGet(count);
+        droppedByDay.computeIfAbsent(day, d -> new AtomicLong()).addAndGet(count);
         if (e == null) {
-            return;
+            return; // stopped, or lost with an error already reported
         }
         failing = true;
         // the exception's own words: a file system message, never a record (records are not in exceptions)
         String error = what + ": " + oneLine(e);
         lastError = error;
         lastErrorAt = clock.instant();
-        long now = System.nanoTime();
-        if (lastErrorLogged == Long.MIN_VALUE || now - lastErrorLogged >= settings.errorLogInterval().toNanos()) {
-            reporter.error("JSONL telemetry sink: " + error + "; " + (count - droppedAtLastLog)
-                    + " record(s) dropped since the last report, " + count + " in all; it retries at the next record");
-            lastErrorLogged = now;
-            droppedAtLastLog = count;
+        synchronized (errors) {
+            long now = System.nanoTime();
+            if (lastErrorLogged == Long.MIN_VALUE || now - lastErrorLogged >= settings.errorLogInterval().toNanos()) {
+                reporter.error("JSONL telemetry sink: " + error + "; " + (total - droppedAtLastLog)
+                        + " record(s) dropped since the last report, " + total + " in all; it retries at the next record");
+                lastErrorLogged = now;
+                droppedAtLastLog = total;
+            }
         }
     }
 
@@ -333,15 +667,11 @@ final class JsonlWriter implements AutoCloseable {
         return text.length() > 300 ? text.substring(0, 300) + JsonLine.TRUNCATED : text;
     }
 
-    private void closeQuietly() {
-        if (out != null) {
-            try {
-                out.close();
-            } catch (IOException | RuntimeException ignored) {
-                // closing after a failure: the next open repairs whatever the file holds
-            }
-            out = null;
-            outDay = null;
+    private static void closeQuietly(Output output) {
+        try {
+            output.close();
+        } catch (IOException | RuntimeException ignored) {
+            // closing after a failure: the next open repairs whatever the file holds
         }
     }
 
@@ -388,9 +718,15 @@ final class JsonlWriter implements AutoCloseable {
         }
     }
 
-    /** Fsyncs and closes; later appends are dropped. */
+    /** Writes, fsyncs and closes; later appends are dropped. */
     @Override
     public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         if (flusher != null) {
             flusher.shutdown(); // not shutdownNow: an interrupt must not hit an fsync in progress
             try {
@@ -399,10 +735,21 @@ final class JsonlWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        synchronized (lock) {
-            flushLocked();
-            closeQuietly();
-            closed = true;
+        flush();
+        syncing.lock();
+        io.lock();
+        try {
+            for (DayFile f : new ArrayList<>(files.values())) {
+                retire(f);
+            }
+            for (DayFile f : retired) {
+                syncNow(f);
+                closeQuietly(f.output);
+            }
+            retired.clear();
+        } finally {
+            io.unlock();
+            syncing.unlock();
         }
     }
 }

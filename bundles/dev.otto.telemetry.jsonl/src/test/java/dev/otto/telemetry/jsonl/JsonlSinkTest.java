@@ -210,6 +210,9 @@ class JsonlSinkTest {
         for (int i = 0; i < 3; i++) {
             sink.accept(Records.run("d2-" + i, "t", NOON.plusSeconds(i), true, false, RouteType.API_KEY));
         }
+        // the sink's own reads see every accepted record at once; the file, at the group commit
+        assertThat(sink.recentRuns(1)).extracting(RunTelemetry::runId).containsExactly("d2-2");
+        sink.writer().flush();
         assertThat(lines(DAY.minusDays(1))).hasSize(5);
         assertThat(lines(DAY)).hasSize(3);
         assertThat(sink.recentRuns(4)).extracting(RunTelemetry::runId).containsExactly("d2-2", "d2-1", "d2-0", "d1-4");
