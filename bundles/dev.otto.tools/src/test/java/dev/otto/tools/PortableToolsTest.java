@@ -2,7 +2,6 @@ package dev.otto.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -129,8 +128,9 @@ class PortableToolsTest {
 
     @Test
     void rgGivesTheSameResultsAsGrep() throws IOException {
-        assumeTrue(TestBin.real("rg").isPresent(), "rg (ripgrep) is not installed on this machine, so the rg "
-                + "search path cannot be compared with grep; install it (apt-get install -y ripgrep) to run this test");
+        assertThat(TestBin.real("rg")).as("rg (ripgrep): not on PATH, and the build could not fetch Debian's"
+                + " package into target/ripgrep (see the build's 'ripgrep:' line); install it (apt-get install -y"
+                + " ripgrep) or let the build reach Debian's packages").isPresent();
         Path tree = sampleTree(tmp.resolve("tree"));
         PortableTools grep = tools(new TestBin(tmp.resolve("grep-bin")).link("grep"));
         PortableTools rg = tools(new TestBin(tmp.resolve("rg-bin")).links(List.of("rg", "grep")));

@@ -23,12 +23,20 @@ final class TestBin {
         this.dir = Files.createDirectories(dir);
     }
 
-    /** The machine's real program, or empty if this machine has none. */
+    /**
+     * The machine's real program, or empty if this machine has none. {@code rg} may also be the
+     * copy the build fetched ({@code src/test/provision-ripgrep.sh}, system property
+     * {@code otto.test.ripgrep}).
+     */
     static Optional<Path> real(String name) {
         if (name.equals("python3")) {
             return realPython3();
         }
-        return new PathLookup(System.getenv("PATH")).find(name).map(TestBin::realPath);
+        Optional<Path> onPath = new PathLookup(System.getenv("PATH")).find(name).map(TestBin::realPath);
+        if (onPath.isEmpty() && name.equals("rg")) {
+            return Optional.ofNullable(System.getProperty("otto.test.ripgrep")).map(Path::of).filter(Files::isExecutable);
+        }
+        return onPath;
     }
 
     private static Optional<Path> realPython3() {
