@@ -6,6 +6,7 @@ import dev.otto.api.telemetry.FallbackEvent;
 import dev.otto.api.telemetry.ModelTransition;
 import dev.otto.api.telemetry.RunTelemetry;
 import dev.otto.api.telemetry.TelemetryRecord;
+import dev.otto.support.sqlite.Reporter;
 import dev.otto.telemetry.BenchTelemetry;
 import java.nio.file.Path;
 import java.sql.Connection;
