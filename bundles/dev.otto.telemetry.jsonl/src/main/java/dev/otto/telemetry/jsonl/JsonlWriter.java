@@ -67,6 +67,7 @@ import dev.otto.api.telemetry.TelemetryRecord;
 final class JsonlWriter implements AutoCloseable {
 
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
 
     /** A batch is written once it holds this many bytes (about 110 run records). */
     static final int BATCH_BYTES = 64 * 1024;
@@ -579,9 +580,11 @@ final class JsonlWriter implements AutoCloseable {
         drop(day, count, what, e);
     }
 
-    /** Creates the file owner-only, or tightens it, and cuts a torn last line. */
+    /** Creates the file owner-only (and the folder, if new), or tightens it, and cuts a torn last line. */
     private void prepare(Path file) throws IOException {
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
+        }
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (FileAlreadyExistsException exists) {

@@ -50,6 +50,10 @@ class JsonlSinkTest {
     }
 
     private JsonlSink sink(Clock clock, boolean strict, Output.Opener opener) {
+        return sink(dir, clock, strict, opener);
+    }
+
+    private JsonlSink sink(Path folder, Clock clock, boolean strict, Output.Opener opener) {
         Reporter reporter = new Reporter() {
             @Override
             public void info(String message) {
@@ -66,7 +70,7 @@ class JsonlSinkTest {
                 log.add("ERROR " + message);
             }
         };
-        JsonlSink sink = new JsonlSink(dir, clock, new JsonlSink.Settings(new JsonlWriter.Settings(Duration.ofMillis(10),
+        JsonlSink sink = new JsonlSink(folder, clock, new JsonlSink.Settings(new JsonlWriter.Settings(Duration.ofMillis(10),
                 strict, 512, Duration.ofMinutes(1)), 30, Duration.ofSeconds(60)), reporter, opener, () -> false, false);
         open.add(sink);
         return sink;
@@ -120,6 +124,17 @@ class JsonlSinkTest {
         Map<String, Object> back = MAPPER.readValue(text, Map.class);
         String value = (String) back.get("config_version");
         assertThat(value).hasSize(64).endsWith(JsonLine.TRUNCATED);
+    }
+
+    @Test
+    void aTelemetryFolderItCreatesIsOwnerOnlyToo() throws Exception {
+        Path folder = dir.resolve("data/telemetry");
+        JsonlSink sink = sink(folder, Clock.fixed(NOON, ZoneOffset.UTC), true, Output.FILES);
+        sink.accept(Records.event("r1", NOON));
+        sink.deactivate();
+        assertThat(Files.getPosixFilePermissions(folder)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(folder.resolve("otto-" + DAY + ".jsonl")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test

@@ -406,7 +406,10 @@ public final class SqliteSink implements TelemetrySink, TelemetryStore {
     }
 
     private boolean writeDaily(Path target, DailyReport report) throws IOException {
-        Files.createDirectories(reportDir);
+        if (!Files.isDirectory(reportDir)) {
+            // the reports folder is the telemetry folder: owner-only, like what goes in it
+            Files.createDirectories(reportDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
         Path tmp = Files.createTempFile(reportDir, ".daily-", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
