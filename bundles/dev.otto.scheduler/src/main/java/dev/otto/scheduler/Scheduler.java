@@ -282,10 +282,9 @@ final class Scheduler {
             claim.startedAt = run.startedAt();
             JobState state = state(job.id());
             state.lastStart = run.startedAt();
-            JobRunEnd end = tools.beforeRun(job, run).map(note -> JobRunEnd.skipped(clock.instant(), note))
-                    .orElseGet(() -> tools.afterRun(job, run, route(RunRequest.forFlow(job.flow(),
-                            "job-" + job.id() + "-run-" + run.id(), tools.prompt(job)).withJob(job.id(), job.modelRef()),
-                            claim)));
+            JobRunEnd end = tools.beforeRun(job, run)
+                    .map(note -> JobRunEnd.skipped(clock.instant(), note))
+                    .orElseGet(() -> routeWithTools(job, run, claim));
             JobRun done = runs.recordFinish(run.id(), end).orElse(run.finish(end));
             log.info("job " + job.id() + " run " + done.id() + " (" + done.trigger().wireName() + ") " + summary(done));
             afterRun(job, done, state, claim);
@@ -293,6 +292,13 @@ final class Scheduler {
         } finally {
             release(job.id(), claim);
         }
+    }
+
+    /** The job's SOPs and prompt through the router, then its post-run hook. */
+    private JobRunEnd routeWithTools(Job job, JobRun run, Claim claim) {
+        RunRequest request = RunRequest.forFlow(job.flow(), "job-" + job.id() + "-run-" + run.id(), tools.prompt(job))
+                .withJob(job.id(), job.modelRef());
+        return tools.afterRun(job, run, route(request, claim));
     }
 
     private void release(long jobId, Claim claim) {
