@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -147,8 +148,9 @@ final class FailureRules {
         if (failure.kind() == Kind.INVALID_REQUEST) {
             return INVALID_REQUEST;
         }
-        if (failure.httpStatus().isPresent()) {
-            return ofStatus(failure.httpStatus().getAsInt());
+        OptionalInt status = failure.httpStatus();
+        if (status.isPresent()) {
+            return ofStatus(status.getAsInt());
         }
         return ofKindAlone(failure);
     }

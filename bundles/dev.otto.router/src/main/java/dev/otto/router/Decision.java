@@ -23,7 +23,7 @@ record Decision(Resolution resolution, ModelRef model, ModelRef requested, List<
     }
 
     /**
-     * Why, in one sentence; built on each call (runs never need it, {@code plan} does).
+     * Why, in one sentence; built on each call, once per decision the router memoizes.
      *
      * @return the explanation
      */

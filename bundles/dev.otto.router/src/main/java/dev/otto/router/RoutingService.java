@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
@@ -107,11 +105,11 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
     private final Map<TelemetrySink, Map<String, Object>> sinks = new ConcurrentHashMap<>();
     private final TelemetryHub hub;
     private final Clock clock;
-    private final ScheduledExecutorService watchdog;
+    private final AttemptWatchdog watchdog;
     private final RunIds runIds = new RunIds();
-    private final Map<Thread, Instant> inFlight = new ConcurrentHashMap<>();
-    private final Map<Thread, Boolean> overran = new ConcurrentHashMap<>();
     private volatile Settings settings = new Settings(FlowDefaults.NONE, RoutingSettings.DEFAULTS, "defaults");
+    /** Decisions taken with the configuration, catalog snapshot and policy last seen; replaced when one changes. */
+    private volatile DecisionMemo memo = new DecisionMemo(null, null, null);
     /** The classifiers and invokers in the order they are consulted, with the lists they were sorted from. */
     private volatile Ranked<FailureClassifier> rankedClassifiers = new Ranked<>(null, List.of());
     private volatile Ranked<ModelInvoker> rankedInvokers = new Ranked<>(null, List.of());
@@ -132,15 +130,9 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
                 current.warn(message);
             }
         });
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "otto-router-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // one sweep a tick over the attempts in flight: registering an attempt is a map put, so the
-        // hot path never wakes a thread or queues a task (bench/: RouterBenchmark)
-        watchdog.scheduleWithFixedDelay(this::interruptOverruns, WATCHDOG_TICK.toMillis(), WATCHDOG_TICK.toMillis(),
-                TimeUnit.MILLISECONDS);
+        // one sweep a tick over the attempts in flight: starting an attempt is a write to the
+        // thread's own watch, so the hot path never wakes a thread or queues a task (bench/: RouterBenchmark)
+        this.watchdog = new AttemptWatchdog(clock, WATCHDOG_TICK, OVERRUN_GRACE);
     }
 
     @Activate
@@ -157,7 +149,7 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
 
     @Deactivate
     void deactivate() {
-        watchdog.shutdownNow();
+        watchdog.close();
         hub.close();
     }
 
@@ -174,34 +166,72 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
 
     @Override
     public Resolution resolve(RunRequest request) {
-        return decide(request, catalog.snapshot(), settings).resolution();
+        Settings current = settings;
+        CatalogSnapshot snapshot = catalog.snapshot();
+        DecisionMemo.Decided known = memoFor(current, snapshot, this.policy).get(request);
+        if (known == null) {
+            return decide(request, snapshot, current).resolution();
+        }
+        warnIfUnavailable(request, known.decision());
+        return known.decision().resolution();
     }
 
     @Override
     public RoutePlan plan(RunRequest request) {
-        Settings current = settings;
-        CatalogSnapshot snapshot = catalog.snapshot();
-        Decision decision = decide(request, snapshot, current);
-        Route route = route(request, decision, current, policyOf(this.policy));
-        return new RoutePlan(route.resolution(), route.requested(), decision.explanation(), route.attempts(),
-                route.routeType(), route.audit());
+        return decided(request, settings, this.policy).plan();
     }
 
     /**
-     * What a run needs of a plan: a {@link RoutePlan} without the explanation, built once. The
-     * attempts start with the resolved model and never repeat one ({@link Planner}).
+     * The decision for a request and the plan built from it: taken once per set of routing fields
+     * of the request while the configuration, the catalog snapshot and the policy stay the same
+     * objects ({@link DecisionMemo}). What is observable per call still happens per call, in the
+     * same order as for a decision not memoized: the {@code model_unavailable} warning, then the
+     * policy's chain, which a plan is reused for only if it is the chain the plan was built from.
      */
-    private record Route(Resolution resolution, ModelRef requested, List<ModelRef> attempts, RouteType routeType,
-            List<String> audit) {
+    private DecisionMemo.Decided decided(RunRequest request, Settings current,
+            Map.Entry<Map<String, Object>, FallbackPolicy> policyEntry) {
+        CatalogSnapshot snapshot = catalog.snapshot();
+        DecisionMemo memo = memoFor(current, snapshot, policyEntry);
+        DecisionMemo.Decided known = memo.get(request);
+        Decision decision;
+        if (known != null) {
+            decision = known.decision();
+            warnIfUnavailable(request, decision);
+        } else {
+            decision = decide(request, snapshot, current);
+        }
+        FallbackPolicy fallbackPolicy = policyOf(policyEntry);
+        RoutingSettings routing = current.routing();
+        List<ModelRef> chain = fallbackPolicy != null ? fallbackPolicy.fallbackChain(request, routing)
+                : routing.fallbackChain();
+        if (known != null && known.isFor(chain)) {
+            return known;
+        }
+        RoutePlan plan = planOf(request, decision, routing, fallbackPolicy == null, chain);
+        DecisionMemo.Decided fresh = new DecisionMemo.Decided(decision, List.copyOf(chain), plan);
+        if (known == null) {
+            memo.put(request, fresh);
+        }
+        return fresh;
     }
 
-    private Route route(RunRequest request, Decision decision, Settings current, FallbackPolicy fallbackPolicy) {
-        RoutingSettings routing = current.routing();
-        List<ModelRef> chain = fallbackPolicy != null
-                ? fallbackPolicy.fallbackChain(request, routing)
-                : routing.fallbackChain();
+    /** The memo for these inputs: the one in use, or a new one if an input is not the object it was taken with. */
+    private DecisionMemo memoFor(Settings current, CatalogSnapshot snapshot,
+            Map.Entry<Map<String, Object>, FallbackPolicy> policyEntry) {
+        DecisionMemo known = memo;
+        if (known.isFor(current, snapshot, policyEntry)) {
+            return known;
+        }
+        DecisionMemo fresh = new DecisionMemo(current, snapshot, policyEntry);
+        memo = fresh;
+        return fresh;
+    }
+
+    /** The plan: the resolved model, then the chain without repeats, cut to the budget; route type and audit. */
+    private static RoutePlan planOf(RunRequest request, Decision decision, RoutingSettings routing, boolean noPolicy,
+            List<ModelRef> chain) {
         List<String> audit = decision.audit();
-        if (fallbackPolicy == null) {
+        if (noPolicy) {
             audit = with(audit, NO_FALLBACK_POLICY);
         }
         RouteType routeType = request.routeType();
@@ -216,7 +246,8 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         if (plan.budgetApplied()) {
             audit = with(audit, PolicyAudit.ATTEMPT_BUDGET_APPLIED);
         }
-        return new Route(decision.resolution(), decision.requested(), plan.attempts(), routeType, audit);
+        return new RoutePlan(decision.resolution(), decision.requested(), decision.explanation(), plan.attempts(),
+                routeType, audit);
     }
 
     /** The list and one more entry; the list is copied only when something is added (rarely). */
@@ -229,6 +260,12 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
 
     private Decision decide(RunRequest request, CatalogSnapshot snapshot, Settings current) {
         Decision decision = Resolver.resolve(request, current.flowDefaults(), current.routing(), snapshot);
+        warnIfUnavailable(request, decision);
+        return decision;
+    }
+
+    /** The {@code model_unavailable} warning, logged by every call whose decision replaced an unavailable model. */
+    private void warnIfUnavailable(RunRequest request, Decision decision) {
         if (decision.audit().contains(PolicyAudit.MODEL_UNAVAILABLE)) {
             // one structured line; passed as an argument so the logger never reads its braces as placeholders
             logger.warn("{}", "{\"event\":\"model_unavailable\",\"requested_model\":\"" + decision.requested() + "\",\""
@@ -236,7 +273,6 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
                     + "\",\"job_id\":" + request.jobId() + ",\"catalog_age_ms\":" + catalogAge(clock.instant())
                     + ",\"used\":\"" + decision.model() + "\"}");
         }
-        return decision;
     }
 
     @Override
@@ -244,30 +280,32 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         Instant started = clock.instant();
         String runId = runIds.next(started);
         Settings current = settings;
-        FallbackPolicy fallbackPolicy = policyOf(this.policy);
+        Map.Entry<Map<String, Object>, FallbackPolicy> policyEntry = this.policy;
+        FallbackPolicy fallbackPolicy = policyOf(policyEntry);
         List<FailureClassifier> classifierChain = classifierChain();
         List<ModelInvoker> invokerChain = invokerChain();
         Duration budget = request.deadline() != null ? request.deadline() : current.routing().runDeadline();
         Instant deadline = started.plus(budget);
 
-        Route route;
+        RoutePlan route;
         try {
-            route = route(request, decide(request, catalog.snapshot(), current), current, fallbackPolicy);
+            route = decided(request, current, policyEntry).plan();
         } catch (NoModelAvailableException e) {
             publishRun(runId, request, null, RouteType.API_KEY, List.of(), List.of(), RunOutcome.FAILED,
                     ErrorClass.UNKNOWN, started, clock.instant(), List.of(PolicyAudit.MODEL_UNAVAILABLE), current);
             throw new RoutingException(runId, request.taskId(), RunOutcome.FAILED, List.of(), ReasonCode.CAPACITY,
                     ErrorClass.UNKNOWN, e);
         }
-        List<String> audit = route.audit();
+        List<String> audit = route.policyAudit();
         List<ModelRef> models = route.attempts();
         List<Attempt> attempts = new ArrayList<>(models.size());
         List<ModelTransition> transitions = new ArrayList<>(models.size() - 1);
         Classification last = null;
         RunOutcome outcome = RunOutcome.FAILED;
+        AttemptWatchdog.Watch watch = watchdog.watch();
+        Instant attemptStart = clock.instant();
         for (int i = 0; i < models.size(); i++) {
             ModelRef model = models.get(i);
-            Instant attemptStart = clock.instant();
             // later attempts keep their share: an attempt gets the remaining time divided by the attempts left
             Instant attemptDeadline = attemptDeadline(attemptStart, deadline, models.size() - i);
             if (attemptDeadline == null) {
@@ -276,7 +314,7 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
                 break;
             }
             try {
-                InvocationResult result = invoke(invokerChain, model,
+                InvocationResult result = invoke(watch, invokerChain, model,
                         new Invocation(runId, request.taskId(), i + 1, model, request.prompt(), attemptDeadline));
                 Instant end = clock.instant();
                 attempts.add(new Attempt(i + 1, model, ReasonCode.NONE, null, attemptStart,
@@ -302,11 +340,15 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
                     audit = with(audit, PolicyAudit.POLICY_STOPPED);
                     break;
                 }
-                // the step is taken when the failed attempt is over: its end is the step's time
+                // the step is taken when the failed attempt is over: its end is the step's time, and
+                // the next attempt's start (one clock read per attempt)
                 ModelTransition step = new ModelTransition(i + 1, model, models.get(i + 1), last.reason(),
                         last.errorClass(), end);
                 transitions.add(step);
-                hub.publish(FallbackEvent.of(runId, request.taskId(), route.routeType(), step));
+                if (hub.hasSinks()) {
+                    hub.publish(FallbackEvent.of(runId, request.taskId(), route.routeType(), step));
+                }
+                attemptStart = end;
             }
         }
         ReasonCode finalReason = last == null ? ReasonCode.TIMEOUT : last.reason();
@@ -347,45 +389,38 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         return sum;
     }
 
-    /** Runs one attempt in the caller's thread; an invoker that overruns its deadline is interrupted. */
-    private InvocationResult invoke(List<ModelInvoker> invokerChain, ModelRef model, Invocation invocation)
-            throws Exception {
-        ModelInvoker invoker = null;
-        for (ModelInvoker candidate : invokerChain) {
-            if (candidate.supports(model)) {
-                invoker = candidate;
-                break;
-            }
-        }
-        if (invoker == null) {
-            throw new NoInvokerException(model);
-        }
-        Thread caller = Thread.currentThread();
-        inFlight.put(caller, invocation.deadline().plus(OVERRUN_GRACE));
+    /**
+     * Runs one attempt in the caller's thread; an invoker that overruns its deadline is interrupted.
+     * Kept small, with the rare paths in methods of their own, so that the JIT inlines it into
+     * {@link #run}: an invoker's exception then reaches the run's {@code catch} as a jump instead
+     * of through the runtime's exception unwinding (bench/: RouterBenchmark b2).
+     */
+    private static InvocationResult invoke(AttemptWatchdog.Watch watch, List<ModelInvoker> invokerChain, ModelRef model,
+            Invocation invocation) throws Exception {
+        ModelInvoker invoker = invokerFor(invokerChain, model);
+        Instant deadline = invocation.deadline();
+        Object outer = watch.start(deadline);
         try {
             return invoker.invoke(invocation);
         } finally {
-            inFlight.remove(caller);
-            if (overran.remove(caller) != null) {
-                Thread.interrupted(); // the watchdog's interrupt, not the caller's: clear it
-                throw new java.util.concurrent.TimeoutException("the invoker overran the attempt deadline");
+            if (watch.end(deadline, outer)) {
+                throw overran();
             }
         }
     }
 
-    /** Interrupts each attempt past its deadline and grace; atomic per attempt, so a finished one is never hit. */
-    private void interruptOverruns() {
-        Instant now = clock.instant();
-        for (Thread thread : inFlight.keySet()) {
-            inFlight.computeIfPresent(thread, (caller, overrunAt) -> {
-                if (now.isAfter(overrunAt)) {
-                    overran.put(caller, Boolean.TRUE);
-                    caller.interrupt();
-                    return null;
-                }
-                return overrunAt;
-            });
+    private static ModelInvoker invokerFor(List<ModelInvoker> invokerChain, ModelRef model) throws NoInvokerException {
+        for (int i = 0; i < invokerChain.size(); i++) {
+            ModelInvoker candidate = invokerChain.get(i);
+            if (candidate.supports(model)) {
+                return candidate;
+            }
         }
+        throw new NoInvokerException(model);
+    }
+
+    private static TimeoutException overran() {
+        return new TimeoutException("the invoker overran the attempt deadline");
     }
 
     private static Classification classify(List<FailureClassifier> classifierChain, Throwable failure) {
@@ -405,15 +440,18 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         return Classification.UNKNOWN;
     }
 
-    private void publishRun(String runId, RunRequest request, Route route, RouteType routeType, List<Attempt> attempts,
+    private void publishRun(String runId, RunRequest request, RoutePlan route, RouteType routeType, List<Attempt> attempts,
             List<ModelTransition> transitions, RunOutcome outcome, ErrorClass errorClass, Instant started,
             Instant finished, List<String> audit, Settings current) {
+        if (!hub.hasSinks()) {
+            return; // a record no sink receives is not built; the caller's RunResult has everything it needs
+        }
         ModelRef finalModel = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).model();
         // a route's first attempt is its resolved model
         ModelRef selected = route == null ? null : route.attempts().get(0);
         hub.publish(new RunTelemetry(runId, request.taskId(), request.taskType(), request.flow(), request.jobId(), routeType,
                 route == null ? null : route.resolution().source(),
-                route == null ? null : route.requested() != null ? route.requested() : selected,
+                route == null ? null : route.requestedModel() != null ? route.requestedModel() : selected,
                 selected, finalModel, transitions, attempts.size(), outcome,
                 outcome == RunOutcome.SUCCESS ? null : errorClass,
                 tokensIn(attempts), tokensOut(attempts), started, finished, dedupe(audit), catalogAge(finished),
