@@ -292,7 +292,7 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
             route = decided(request, current, policyEntry).plan();
         } catch (NoModelAvailableException e) {
             publishRun(runId, request, null, RouteType.API_KEY, List.of(), List.of(), RunOutcome.FAILED,
-                    ErrorClass.UNKNOWN, started, clock.instant(), List.of(PolicyAudit.MODEL_UNAVAILABLE), current);
+                    ErrorClass.UNKNOWN, started, notBefore(started), List.of(PolicyAudit.MODEL_UNAVAILABLE), current);
             throw new RoutingException(runId, request.taskId(), RunOutcome.FAILED, List.of(), ReasonCode.CAPACITY,
                     ErrorClass.UNKNOWN, e);
         }
@@ -303,7 +303,7 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         Classification last = null;
         RunOutcome outcome = RunOutcome.FAILED;
         AttemptWatchdog.Watch watch = watchdog.watch();
-        Instant attemptStart = clock.instant();
+        Instant attemptStart = notBefore(started);
         for (int i = 0; i < models.size(); i++) {
             ModelRef model = models.get(i);
             // later attempts keep their share: an attempt gets the remaining time divided by the attempts left
@@ -313,19 +313,13 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
                 outcome = RunOutcome.TIMED_OUT;
                 break;
             }
+            InvocationResult result;
             try {
-                InvocationResult result = invoke(watch, invokerChain, model,
+                result = invoke(watch, invokerChain, model,
                         new Invocation(runId, request.taskId(), i + 1, model, request.prompt(), attemptDeadline));
-                Instant end = clock.instant();
-                attempts.add(new Attempt(i + 1, model, ReasonCode.NONE, null, attemptStart,
-                        Duration.between(attemptStart, end), result.tokensIn(), result.tokensOut()));
-                publishRun(runId, request, route, route.routeType(), attempts, transitions, RunOutcome.SUCCESS, null,
-                        started, end, audit, current);
-                return new RunResult(runId, request.taskId(), route.resolution(), model, attempts, RunOutcome.SUCCESS,
-                        result.text(), tokensIn(attempts), tokensOut(attempts));
             } catch (Exception failure) {
                 last = classify(classifierChain, failure);
-                Instant end = clock.instant();
+                Instant end = notBefore(attemptStart);
                 attempts.add(new Attempt(i + 1, model, last.reason(), last.errorClass(), attemptStart,
                         Duration.between(attemptStart, end), 0, 0));
                 if (last.reason() == ReasonCode.TIMEOUT && !end.isBefore(deadline)) {
@@ -349,13 +343,32 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
                     hub.publish(FallbackEvent.of(runId, request.taskId(), route.routeType(), step));
                 }
                 attemptStart = end;
+                continue;
             }
+            // only the invocation can fail the attempt: what follows is the router's own bookkeeping
+            Instant end = notBefore(attemptStart);
+            attempts.add(new Attempt(i + 1, model, ReasonCode.NONE, null, attemptStart,
+                    Duration.between(attemptStart, end), result.tokensIn(), result.tokensOut()));
+            publishRun(runId, request, route, route.routeType(), attempts, transitions, RunOutcome.SUCCESS, null,
+                    started, end, audit, current);
+            return new RunResult(runId, request.taskId(), route.resolution(), model, attempts, RunOutcome.SUCCESS,
+                    result.text(), tokensIn(attempts), tokensOut(attempts));
         }
         ReasonCode finalReason = last == null ? ReasonCode.TIMEOUT : last.reason();
         ErrorClass finalClass = last == null ? ErrorClass.TIMEOUT_ERROR : last.errorClass();
         publishRun(runId, request, route, route.routeType(), attempts, transitions, outcome, finalClass, started,
-                clock.instant(), audit, current);
+                notBefore(attemptStart), audit, current);
         throw new RoutingException(runId, request.taskId(), outcome, attempts, finalReason, finalClass, null);
+    }
+
+    /**
+     * The wall clock, but never before {@code earlier}: a clock stepped back (NTP, an operator)
+     * must not give an attempt a negative duration or a run that ends before it started, which
+     * the records refuse (and a refused success must never look like a failed model).
+     */
+    private Instant notBefore(Instant earlier) {
+        Instant now = clock.instant();
+        return now.isBefore(earlier) ? earlier : now;
     }
 
     /**

@@ -192,6 +192,53 @@ class RoutingServiceTest {
     }
 
     @Test
+    void aWallClockSteppedBackDuringAnAttemptNeverTurnsItsAnswerIntoAFailure() throws Exception {
+        router.deactivate();
+        // every read of this clock is an hour earlier than the one before (NTP or an operator stepping it back)
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.time.Clock stepping = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.parse("2026-11-22T12:00:00Z").minusSeconds(3600 * reads.getAndIncrement());
+            }
+        };
+        RoutingService steppingRouter = new RoutingService(stepping);
+        steppingRouter.logger = router.logger;
+        steppingRouter.catalog = router.catalog;
+        steppingRouter.configure(FlowDefaults.NONE, new RoutingSettings(List.of(A, B, C), Map.of(), 0,
+                Duration.ofMinutes(1), Map.of()), "c000000000001");
+        steppingRouter.classifiers = router.classifiers;
+        steppingRouter.addSink(sink("recording", telemetry::add), Map.of("otto.plugin.name", "recording"));
+        steppingRouter.invokers = List.of(Map.entry(Map.of("service.ranking", 0, "service.id", 2L),
+                new ScriptedInvoker(model -> {
+                    if (model.equals(A)) {
+                        throw new Failing(InvocationFailure.http(500, null));
+                    }
+                    return answer(model);
+                })));
+        router = steppingRouter;
+
+        RunResult result = router.run(coding().withUserOverride(A));
+        assertThat(result.outcome()).isEqualTo(RunOutcome.SUCCESS);
+        assertThat(result.finalModel()).as("the answer of the second model is the answer").isEqualTo(B);
+        assertThat(result.attempts()).hasSize(2).allSatisfy(a -> assertThat(a.duration().isNegative()).isFalse());
+        RunTelemetry run = (RunTelemetry) awaitTelemetry(2).stream().filter(r -> r instanceof RunTelemetry)
+                .findFirst().orElseThrow();
+        assertThat(run.finishedAt()).isAfterOrEqualTo(run.startedAt());
+        assertThat(run.attemptCount()).isEqualTo(2);
+    }
+
+    @Test
     void a500ThenA429ThenAnAnswerEmitsTwoFallbackEventsWithTheirReasons() throws Exception {
         ScriptedInvoker invoker = new ScriptedInvoker(model -> {
             if (model.equals(A)) {
