@@ -1,5 +1,6 @@
 package dev.otto.router;
 
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -21,13 +22,24 @@ final class TelemetryHub implements AutoCloseable {
 
     /** Counters of one sink, for {@code otto:plugins}. */
     record Stats(long queued, long delivered, long failed, long dropped) {
+        Stats plus(Stats other) {
+            return new Stats(queued + other.queued, delivered + other.delivered, failed + other.failed,
+                    dropped + other.dropped);
+        }
     }
+
+    private static final Stats NONE = new Stats(0, 0, 0, 0);
 
     private final int capacity;
     private final Consumer<String> onSinkFailure;
     private final Map<TelemetrySink, Lane> lanes = new IdentityHashMap<>();
     /** The lanes as of the last add or remove, for {@link #publish} to read without the lock. */
     private volatile Lane[] current = new Lane[0];
+    /**
+     * What the sinks that went away had delivered, failed and dropped, by plugin name: a sink
+     * bundle that is stopped or updated comes back with its counts, so drops stay visible.
+     */
+    private final Map<String, Stats> gone = new HashMap<>();
 
     TelemetryHub(int capacity, Consumer<String> onSinkFailure) {
         this.capacity = capacity;
@@ -45,6 +57,8 @@ final class TelemetryHub implements AutoCloseable {
         if (lane != null) {
             current = lanes.values().toArray(new Lane[0]);
             lane.stop();
+            Stats last = lane.stats();
+            gone.merge(lane.name, new Stats(0, last.delivered(), last.failed(), last.dropped()), Stats::plus);
         }
     }
 
@@ -66,7 +80,7 @@ final class TelemetryHub implements AutoCloseable {
 
     synchronized Stats stats(TelemetrySink sink) {
         Lane lane = lanes.get(sink);
-        return lane == null ? new Stats(0, 0, 0, 0) : lane.stats();
+        return lane == null ? NONE : lane.stats().plus(gone.getOrDefault(lane.name, NONE));
     }
 
     @Override

@@ -186,6 +186,7 @@ public final class JsonlSink implements TelemetrySink, TelemetryStore {
      * @return the days whose report this call wrote
      */
     List<LocalDate> closeDays() throws IOException {
+        writer.writeOut(); // a day whose records are still in the batch has no file yet, but it has runs
         LocalDate open = openDay();
         List<LocalDate> wrote = new java.util.ArrayList<>();
         for (LocalDate day : reader.days()) {
