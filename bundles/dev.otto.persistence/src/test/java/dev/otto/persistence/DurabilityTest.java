@@ -1,12 +1,10 @@
 package dev.otto.persistence;
 
 import dev.otto.support.sqlite.Reporter;
+import dev.otto.support.testing.ChildJvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -61,16 +59,22 @@ class DurabilityTest {
             }
             // fresh rounds die while the file is being created and migrated; the others mid-writing
             int acksBeforeKill = fresh ? 0 : 1 + random.nextInt(60);
-            Child child = new Child(db);
+            ChildJvm child = ChildJvm.start(DurabilityChild.class, Files.createTempFile(db.getParent(), "child", ".err"),
+                    line -> line.startsWith("created ") || line.startsWith("model "), db.toString(),
+                    String.valueOf(THREADS));
             try {
-                child.awaitOutput(fresh ? "opening" : null, acksBeforeKill, context);
+                if (fresh) {
+                    child.awaitLine("opening", WAIT, context);
+                } else {
+                    child.awaitAcks(acksBeforeKill, WAIT, context);
+                }
             } finally {
                 child.kill();
             }
-            if (fresh && !child.lines.contains("ready")) {
+            if (fresh && !child.lines().contains("ready")) {
                 killedWhileOpening++;
             }
-            for (String line : child.lines) {
+            for (String line : child.lines()) {
                 if (line.startsWith("created ")) {
                     created.add(Long.parseLong(line.substring(8)));
                 } else if (line.startsWith("model ")) {
@@ -113,78 +117,6 @@ class DurabilityTest {
                 }
             }
             assertThat(lostModels).as("acknowledged model overrides missing after " + context).isEmpty();
-        }
-    }
-
-    /** One child JVM and the whole lines it printed. */
-    private static final class Child {
-        final List<String> lines = new ArrayList<>();
-        private final Process process;
-        private final Path stderr;
-        private final Thread reader;
-        private int acks;
-
-        Child(Path db) throws IOException {
-            stderr = Files.createTempFile(db.getParent(), "child", ".err");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                    "-cp", System.getProperty("java.class.path"), DurabilityChild.class.getName(), db.toString(),
-                    String.valueOf(THREADS))
-                    .redirectError(stderr.toFile())
-                    .start();
-            reader = new Thread(this::read, "durability-child-stdout");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Reads stdout; a line counts only once its newline arrived (a kill can cut the last one). */
-        private void read() {
-            StringBuilder line = new StringBuilder();
-            try (InputStream in = process.getInputStream()) {
-                for (int b; (b = in.read()) >= 0;) {
-                    if (b == '\n') {
-                        synchronized (this) {
-                            String whole = line.toString();
-                            lines.add(whole);
-                            if (whole.startsWith("created ") || whole.startsWith("model ")) {
-                                acks++;
-                            }
-                            notifyAll();
-                        }
-                        line.setLength(0);
-                    } else {
-                        line.append((char) b);
-                    }
-                }
-            } catch (IOException killed) {
-                // the pipe closed with the process
-            }
-            synchronized (this) {
-                notifyAll();
-            }
-        }
-
-        /** Waits (bounded) until {@code marker} was printed, or {@code count} acknowledgements were. */
-        synchronized void awaitOutput(String marker, int count, String context) throws InterruptedException, IOException {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (marker != null ? !lines.contains(marker) : acks < count) {
-                if (!process.isAlive() && !reader.isAlive()) {
-                    throw new AssertionError("the child exited by itself with status " + process.exitValue() + " in "
-                            + context + ":\n" + Files.readString(stderr, StandardCharsets.UTF_8));
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("the child printed only " + lines.size() + " lines within "
-                            + WAIT.toSeconds() + " s in " + context);
-                }
-                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-            reader.join(TimeUnit.SECONDS.toMillis(30));
         }
     }
 }

@@ -3,16 +3,13 @@ package dev.otto.telemetry.jsonl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.otto.api.runtime.OttoPaths;
 import dev.otto.api.telemetry.TelemetryRecord;
+import dev.otto.support.testing.ChildJvm;
 
 /**
  * Kill -9 of a child JVM ({@link CrashChild}) writing the JSONL sink from waiting appenders and
@@ -60,16 +58,19 @@ class CrashTest {
         long start = System.nanoTime();
         for (int round = 0; round < ROUNDS; round++) {
             String context = "round " + round + " of seed " + seed;
-            Child child = new Child(dir, round);
+            Files.createDirectories(dir);
+            ChildJvm child = ChildJvm.start(CrashChild.class, dir.resolve("child-" + round + ".err"),
+                    line -> line.startsWith("ack "), dir.toString(), String.valueOf(round), String.valueOf(THREADS),
+                    String.valueOf(HOSES), String.valueOf(PER_HOSE));
             try {
-                child.await(1 + random.nextInt(40), context);
+                child.awaitAcks(1 + random.nextInt(40), WAIT, context);
             } finally {
                 child.kill();
             }
             Set<String> acks = new HashSet<>();
             long torn = -1;
             boolean hosesDone = false;
-            for (String line : child.lines) {
+            for (String line : child.lines()) {
                 if (line.startsWith("ack ")) {
                     acks.add(line.substring(4));
                 } else if (line.startsWith("ready torn=")) {
@@ -131,77 +132,5 @@ class CrashTest {
         missing.removeAll(ids);
         assertThat(missing).as("acknowledged records missing from " + file.getFileName() + " after " + context).isEmpty();
         return lastNewline + 1 < bytes.length;
-    }
-
-    /** One child JVM and the whole lines it printed. */
-    private static final class Child {
-        final List<String> lines = new ArrayList<>();
-        private final Process process;
-        private final Path stderr;
-        private final Thread reader;
-        private int acks;
-
-        Child(Path dir, int round) throws IOException {
-            Files.createDirectories(dir);
-            stderr = dir.resolve("child-" + round + ".err");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                    "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), dir.toString(),
-                    String.valueOf(round), String.valueOf(THREADS), String.valueOf(HOSES), String.valueOf(PER_HOSE))
-                    .redirectError(stderr.toFile())
-                    .start();
-            reader = new Thread(this::read, "crash-child-stdout");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Reads stdout; a line counts only once its newline arrived (a kill can cut the last one). */
-        private void read() {
-            StringBuilder line = new StringBuilder();
-            try (InputStream in = process.getInputStream()) {
-                for (int b; (b = in.read()) >= 0;) {
-                    if (b == '\n') {
-                        synchronized (this) {
-                            String text = line.toString();
-                            lines.add(text);
-                            if (text.startsWith("ack ")) {
-                                acks++;
-                            }
-                            notifyAll();
-                        }
-                        line.setLength(0);
-                    } else {
-                        line.append((char) b);
-                    }
-                }
-            } catch (IOException killed) {
-                // the pipe closed with the process
-            }
-            synchronized (this) {
-                notifyAll();
-            }
-        }
-
-        synchronized void await(int count, String context) throws InterruptedException, IOException {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (acks < count) {
-                if (!process.isAlive() && !reader.isAlive()) {
-                    throw new AssertionError("the child exited by itself with status " + process.exitValue() + " in "
-                            + context + ":\n" + Files.readString(stderr, StandardCharsets.UTF_8));
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("the child acknowledged only " + acks + " records within "
-                            + WAIT.toSeconds() + " s in " + context);
-                }
-                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-            reader.join(TimeUnit.SECONDS.toMillis(30));
-        }
     }
 }

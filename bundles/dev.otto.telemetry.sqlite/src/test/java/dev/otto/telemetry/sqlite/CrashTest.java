@@ -3,7 +3,6 @@ package dev.otto.telemetry.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +12,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +25,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.otto.api.runtime.OttoPaths;
+import dev.otto.support.testing.ChildJvm;
 import dev.otto.telemetry.jsonl.JsonlAccess;
 
 /**
@@ -60,14 +58,16 @@ class CrashTest {
         long start = System.nanoTime();
         for (int round = 0; round < ROUNDS; round++) {
             String context = "round " + round + " of seed " + seed;
-            Child child = new Child(data, round);
+            Files.createDirectories(data);
+            ChildJvm child = ChildJvm.start(CrashChild.class, data.resolve("child-" + round + ".err"),
+                    line -> line.startsWith("ack "), data.toString(), String.valueOf(THREADS), String.valueOf(round));
             int acks = 1 + random.nextInt(120);
             try {
-                child.await(acks, context);
+                child.awaitAcks(acks, WAIT, context);
             } finally {
                 child.kill();
             }
-            for (String line : child.lines) {
+            for (String line : child.lines()) {
                 if (line.startsWith("ack ")) {
                     acked.add(line.substring(4));
                 } else if (line.startsWith("ready torn=")) {
@@ -135,77 +135,5 @@ class CrashTest {
         Set<String> missing = new HashSet<>(acked);
         missing.removeAll(stored);
         assertThat(missing).as("acknowledged runs missing from SQLite after " + context).isEmpty();
-    }
-
-    /** One child JVM and the whole lines it printed. */
-    private static final class Child {
-        final List<String> lines = new ArrayList<>();
-        private final Process process;
-        private final Path stderr;
-        private final Thread reader;
-        private int acks;
-
-        Child(Path data, int round) throws IOException {
-            Files.createDirectories(data);
-            stderr = data.resolve("child-" + round + ".err");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                    "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), data.toString(),
-                    String.valueOf(THREADS), String.valueOf(round))
-                    .redirectError(stderr.toFile())
-                    .start();
-            reader = new Thread(this::read, "crash-child-stdout");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Reads stdout; a line counts only once its newline arrived (a kill can cut the last one). */
-        private void read() {
-            StringBuilder line = new StringBuilder();
-            try (InputStream in = process.getInputStream()) {
-                for (int b; (b = in.read()) >= 0;) {
-                    if (b == '\n') {
-                        synchronized (this) {
-                            String text = line.toString();
-                            lines.add(text);
-                            if (text.startsWith("ack ")) {
-                                acks++;
-                            }
-                            notifyAll();
-                        }
-                        line.setLength(0);
-                    } else {
-                        line.append((char) b);
-                    }
-                }
-            } catch (IOException killed) {
-                // the pipe closed with the process
-            }
-            synchronized (this) {
-                notifyAll();
-            }
-        }
-
-        synchronized void await(int count, String context) throws InterruptedException, IOException {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (acks < count) {
-                if (!process.isAlive() && !reader.isAlive()) {
-                    throw new AssertionError("the child exited by itself with status " + process.exitValue() + " in "
-                            + context + ":\n" + Files.readString(stderr, StandardCharsets.UTF_8));
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("the child acknowledged only " + acks + " runs within " + WAIT.toSeconds()
-                            + " s in " + context);
-                }
-                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-            reader.join(TimeUnit.SECONDS.toMillis(30));
-        }
     }
 }
