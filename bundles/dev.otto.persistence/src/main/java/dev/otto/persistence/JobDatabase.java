@@ -1,20 +1,15 @@
 package dev.otto.persistence;
 
+import dev.otto.support.sqlite.OwnerOnlyFile;
 import dev.otto.support.sqlite.Reporter;
 import dev.otto.support.sqlite.SchemaMigrator;
 
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.sqlite.SQLiteConfig;
@@ -38,8 +33,6 @@ final class JobDatabase implements AutoCloseable {
 
     /** How long a write waits for another connection's lock before it fails. */
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
-
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     /** One unit of work on the connection. */
     @FunctionalInterface
@@ -68,7 +61,7 @@ final class JobDatabase implements AutoCloseable {
      * @throws IllegalStateException with a message saying what was wrong and what to do
      */
     static JobDatabase open(Path file, List<String> migrationLocations, Reporter reporter) {
-        createOwnerOnly(file, reporter);
+        OwnerOnlyFile.create(file, "job database", reporter);
         SQLiteDataSource dataSource = dataSource(file);
         String version = new SchemaMigrator(file, "job database", dataSource, migrationLocations, reporter).migrate();
         Connection connection;
@@ -215,30 +208,6 @@ final class JobDatabase implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the journal mode of " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Creates the file owner-only before SQLite does, or tightens an existing one; SQLite gives -wal and -shm the same mode. */
-    private static void createOwnerOnly(Path file, Reporter reporter) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-                reporter.info("created the job database " + file);
-            } catch (FileAlreadyExistsException exists) {
-                for (Path f : List.of(file, Path.of(file + "-wal"), Path.of(file + "-shm"))) {
-                    if (Files.exists(f) && !Files.getPosixFilePermissions(f).equals(OWNER_ONLY)) {
-                        Files.setPosixFilePermissions(f, OWNER_ONLY);
-                        reporter.warn("tightened the permissions of " + f + " to 0600 (owner only)");
-                    }
-                }
-            }
-        } catch (UnsupportedOperationException e) {
-            throw new IllegalStateException("the data folder's file system has no POSIX permissions, so " + file
-                    + " cannot be made owner-only: put the data folder on a POSIX file system", e);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create the job database " + file + ": " + e
-                    + "; check that the data folder (OTTO_DATA_DIR or -Dotto.data) is writable", e);
         }
     }
 }

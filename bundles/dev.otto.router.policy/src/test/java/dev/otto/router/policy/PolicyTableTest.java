@@ -9,6 +9,7 @@ import dev.otto.api.routing.ErrorClass;
 import dev.otto.api.routing.ReasonCode;
 import dev.otto.api.routing.RunRequest;
 import dev.otto.api.spi.Classification;
+import dev.otto.support.testing.ReadmeTables;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

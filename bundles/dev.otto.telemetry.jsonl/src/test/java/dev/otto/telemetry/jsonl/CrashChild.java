@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 
 import dev.otto.api.model.RouteType;
 import dev.otto.api.telemetry.RunTelemetry;
+import dev.otto.support.testing.TelemetryRecords;
 
 /**
  * The process {@link CrashTest} kills: the JSONL sink at its defaults, appended to by threads that
@@ -32,7 +33,7 @@ public final class CrashChild {
         PrintStream out = new PrintStream(System.out, false, "US-ASCII");
         JsonlSink sink = new JsonlSink(dir, Clock.fixed(today, ZoneOffset.UTC),
                 JsonlSink.settings(defaults()), Reporter.NONE, Output.FILES, () -> true, false);
-        RunTelemetry first = Records.run("r" + round + "-open", "task-open", today.minus(Duration.ofDays(1)), true,
+        RunTelemetry first = TelemetryRecords.run("r" + round + "-open", "task-open", today.minus(Duration.ofDays(1)), true,
                 false, RouteType.API_KEY);
         if (!sink.writer().awaitDurable(sink.append(first), Duration.ofSeconds(30))) {
             throw new IllegalStateException("the first record was not made durable");
@@ -46,7 +47,7 @@ public final class CrashChild {
             start("hose-" + h, () -> {
                 for (int i = 0; i < perHose; i++) {
                     String id = "r" + round + "-h" + hose + "-" + i;
-                    sink.append(Records.run(id, "task-" + id, today, i % 3 != 0, i % 2 == 0, RouteType.SUBSCRIPTION));
+                    sink.append(TelemetryRecords.run(id, "task-" + id, today, i % 3 != 0, i % 2 == 0, RouteType.SUBSCRIPTION));
                 }
                 synchronized (out) {
                     out.println("hose done");
@@ -60,7 +61,7 @@ public final class CrashChild {
                 try {
                     for (int i = 0;; i++) {
                         String id = "r" + round + "-t" + thread + "-" + i;
-                        long s = sink.append(Records.run(id, "task-" + id, today, i % 3 != 0, i % 2 == 0,
+                        long s = sink.append(TelemetryRecords.run(id, "task-" + id, today, i % 3 != 0, i % 2 == 0,
                                 i % 4 == 0 ? RouteType.SUBSCRIPTION : RouteType.API_KEY));
                         if (sink.writer().awaitDurable(s, Duration.ofSeconds(30))) {
                             synchronized (out) {

@@ -31,6 +31,7 @@ import dev.otto.api.model.RouteType;
 import dev.otto.api.telemetry.RunTelemetry;
 import dev.otto.api.telemetry.TelemetryRecord;
 import dev.otto.api.telemetry.store.DailyReport;
+import dev.otto.support.testing.TelemetryRecords;
 
 class JsonlSinkTest {
 
@@ -108,7 +109,7 @@ class JsonlSinkTest {
         }
         // a record whose ids carry JSON syntax and non-ASCII still round-trips through the file
         JsonlSink sink = sink(Clock.fixed(NOON, ZoneOffset.UTC));
-        RunTelemetry run = Records.run("r\"1\\x\u00e9", "t},{\"event\":\"run\"", NOON, true, true, RouteType.API_KEY);
+        RunTelemetry run = TelemetryRecords.run("r\"1\\x\u00e9", "t},{\"event\":\"run\"", NOON, true, true, RouteType.API_KEY);
         sink.accept(run);
         sink.deactivate();
         List<String> lines = lines(DAY);
@@ -130,7 +131,7 @@ class JsonlSinkTest {
     void aTelemetryFolderItCreatesIsOwnerOnlyToo() throws Exception {
         Path folder = dir.resolve("data/telemetry");
         JsonlSink sink = sink(folder, Clock.fixed(NOON, ZoneOffset.UTC), true, Output.FILES);
-        sink.accept(Records.event("r1", NOON));
+        sink.accept(TelemetryRecords.event("r1", NOON));
         sink.deactivate();
         assertThat(Files.getPosixFilePermissions(folder)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         assertThat(Files.getPosixFilePermissions(folder.resolve("otto-" + DAY + ".jsonl")))
@@ -140,11 +141,11 @@ class JsonlSinkTest {
     @Test
     void aTornLastLineIsCutAtStartAndTheNextRecordStartsOnItsOwnLine() throws Exception {
         Path file = dir.resolve("otto-" + DAY + ".jsonl");
-        String good = new String(new JsonLine(512).encode(Records.event("r0", NOON).toWire()), StandardCharsets.US_ASCII);
+        String good = new String(new JsonLine(512).encode(TelemetryRecords.event("r0", NOON).toWire()), StandardCharsets.US_ASCII);
         Files.writeString(file, good + good + "{\"event\":\"run\",\"run_id\":\"tor", StandardCharsets.US_ASCII);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         JsonlSink sink = sink(Clock.fixed(NOON, ZoneOffset.UTC));
-        sink.accept(Records.event("r1", NOON));
+        sink.accept(TelemetryRecords.event("r1", NOON));
         sink.deactivate();
         List<String> lines = lines(DAY);
         assertThat(lines).hasSize(3);
@@ -184,10 +185,10 @@ class JsonlSinkTest {
             };
         };
         JsonlSink sink = sink(Clock.fixed(NOON, ZoneOffset.UTC), true, flaky);
-        sink.accept(Records.event("ok1", NOON));
+        sink.accept(TelemetryRecords.event("ok1", NOON));
         full.set(true);
         for (int i = 0; i < 5; i++) {
-            sink.accept(Records.event("lost" + i, NOON)); // never throws: the router's run must not see it
+            sink.accept(TelemetryRecords.event("lost" + i, NOON)); // never throws: the router's run must not see it
         }
         assertThat(sink.health().state()).isEqualTo("failing");
         assertThat(sink.health().dropped()).isEqualTo(5);
@@ -195,7 +196,7 @@ class JsonlSinkTest {
         assertThat(log.stream().filter(l -> l.startsWith("ERROR"))).hasSize(1); // rate-limited
         assertThat(sink.report(DAY).eventsDropped()).isEqualTo(5);
         full.set(false);
-        sink.accept(Records.event("ok2", NOON));
+        sink.accept(TelemetryRecords.event("ok2", NOON));
         assertThat(sink.health().state()).isEqualTo("ok");
         assertThat(sink.health().written()).isEqualTo(2);
         List<String> lines = lines(DAY);
@@ -209,7 +210,7 @@ class JsonlSinkTest {
         JsonlSink sink = sink(Clock.fixed(NOON, ZoneOffset.UTC));
         long last = -1;
         for (int i = 0; i < 100; i++) {
-            last = sink.append(Records.event("r" + i, NOON));
+            last = sink.append(TelemetryRecords.event("r" + i, NOON));
         }
         assertThat(sink.writer().awaitDurable(last, Duration.ofSeconds(10))).isTrue();
         assertThat(sink.stats().orElseThrow().written()).isEqualTo(100);
@@ -219,11 +220,11 @@ class JsonlSinkTest {
     void recordsGoToTheFileOfTheirUtcDayAndRecentReadsNewestFirst() throws Exception {
         JsonlSink sink = sink(Clock.fixed(NOON, ZoneOffset.UTC));
         for (int i = 0; i < 5; i++) {
-            sink.accept(Records.run("d1-" + i, "t", NOON.minus(Duration.ofDays(1)).plusSeconds(i), true, false,
+            sink.accept(TelemetryRecords.run("d1-" + i, "t", NOON.minus(Duration.ofDays(1)).plusSeconds(i), true, false,
                     RouteType.API_KEY));
         }
         for (int i = 0; i < 3; i++) {
-            sink.accept(Records.run("d2-" + i, "t", NOON.plusSeconds(i), true, false, RouteType.API_KEY));
+            sink.accept(TelemetryRecords.run("d2-" + i, "t", NOON.plusSeconds(i), true, false, RouteType.API_KEY));
         }
         // the sink's own reads see every accepted record at once; the file, at the group commit
         assertThat(sink.recentRuns(1)).extracting(RunTelemetry::runId).containsExactly("d2-2");
@@ -237,10 +238,10 @@ class JsonlSinkTest {
     void aClosedDayGetsItsReportFileAndOldFilesExpire() throws Exception {
         MutableClock clock = new MutableClock(NOON);
         JsonlSink sink = sink(clock);
-        sink.accept(Records.run("s1", "t", NOON, true, false, RouteType.API_KEY));
-        sink.accept(Records.run("s2", "t", NOON.plusSeconds(1), true, true, RouteType.SUBSCRIPTION));
-        sink.accept(Records.run("f1", "t", NOON.plusSeconds(2), false, true, RouteType.API_KEY));
-        sink.accept(Records.codingRun("c1", NOON.plusSeconds(3)));
+        sink.accept(TelemetryRecords.run("s1", "t", NOON, true, false, RouteType.API_KEY));
+        sink.accept(TelemetryRecords.run("s2", "t", NOON.plusSeconds(1), true, true, RouteType.SUBSCRIPTION));
+        sink.accept(TelemetryRecords.run("f1", "t", NOON.plusSeconds(2), false, true, RouteType.API_KEY));
+        sink.accept(TelemetryRecords.codingRun("c1", NOON.plusSeconds(3)));
         Path old = dir.resolve("otto-2026-01-01.jsonl");
         Files.writeString(old, "");
         assertThat(sink.closeDays()).isEmpty(); // the day is still open

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.otto.api.model.RouteType;
 import dev.otto.api.telemetry.RunTelemetry;
 import dev.otto.api.telemetry.TelemetryRecord;
+import dev.otto.support.testing.TelemetryRecords;
 
 /** The group commit: batches, fsync outside the appenders' locks, failures of whole batches. */
 class JsonlWriterTest {
@@ -73,7 +74,7 @@ class JsonlWriterTest {
     }
 
     private static RunTelemetry run(String id, Instant at) {
-        return Records.run(id, "task-" + id, at, true, id.hashCode() % 2 == 0, RouteType.API_KEY);
+        return TelemetryRecords.run(id, "task-" + id, at, true, id.hashCode() % 2 == 0, RouteType.API_KEY);
     }
 
     /** Every line of the day's file, each checked to be one whole record. */
@@ -279,7 +280,7 @@ class JsonlWriterTest {
     void aRecordTheFilesCannotHoldIsDroppedNotThrown() {
         JsonlSink sink = sink(false, Output.FILES);
         // the API accepts the instant, but no LocalDate (and so no file) holds it
-        sink.accept(Records.event("far", Instant.MAX));
+        sink.accept(TelemetryRecords.event("far", Instant.MAX));
         assertThat(sink.health().dropped()).isEqualTo(1);
         assertThat(sink.health().lastError()).startsWith("cannot encode a model_fallback record");
     }

@@ -25,6 +25,7 @@ import dev.otto.api.telemetry.ModelTransition;
 import dev.otto.api.telemetry.PolicyAudit;
 import dev.otto.api.telemetry.RunTelemetry;
 import dev.otto.api.telemetry.TelemetryRecord;
+import dev.otto.support.testing.TelemetryRecords;
 
 /**
  * The sink's direct encoder writes byte for byte what {@link JsonLine} makes of {@code toWire()}:
@@ -110,7 +111,7 @@ class RecordEncoderTest {
         }
         for (Instant at : instants) {
             // an event carries one instant alone: its line differs from the reference only if the instant does
-            FallbackEvent event = new FallbackEvent("r", "t", Records.A, Records.B, ReasonCode.TIMEOUT, RouteType.API_KEY,
+            FallbackEvent event = new FallbackEvent("r", "t", TelemetryRecords.A, TelemetryRecords.B, ReasonCode.TIMEOUT, RouteType.API_KEY,
                     ErrorClass.TIMEOUT_ERROR, 1, at);
             assertSame(event, 512, "instant " + at);
             assertSame(event, 20, "instant " + at + " at cap 20");
@@ -135,10 +136,10 @@ class RecordEncoderTest {
         ModelRef surrogateAtCut = ModelRef.of("p", "x".repeat(47) + "\ud83d\ude00".repeat(300));
         ModelRef hostile = ModelRef.of("pr\"o\\v\u00e9", "a /\u2028b\u2029c\"d\\e\ud83d\ude00f\ud800g");
         List<TelemetryRecord> records = new ArrayList<>();
-        records.add(Records.run("r1", "t1", at, true, true, RouteType.API_KEY));
-        records.add(Records.run("r\"1\\x\u00e9", "t},{\"event\":\"run\"", at, false, false, RouteType.SUBSCRIPTION));
-        records.add(Records.codingRun("c1", at));
-        records.add(Records.event("e1", at));
+        records.add(TelemetryRecords.run("r1", "t1", at, true, true, RouteType.API_KEY));
+        records.add(TelemetryRecords.run("r\"1\\x\u00e9", "t},{\"event\":\"run\"", at, false, false, RouteType.SUBSCRIPTION));
+        records.add(TelemetryRecords.codingRun("c1", at));
+        records.add(TelemetryRecords.event("e1", at));
         records.add(new RunTelemetry("x".repeat(Ids.MAX_LENGTH), "\ud83d\ude00".repeat(Ids.MAX_LENGTH / 2), null,
                 Flow.WATCHDOG_FAILURES, Long.MAX_VALUE, RouteType.API_KEY, null, null, null, null, List.of(), 0,
                 RunOutcome.FAILED, ErrorClass.of("E".repeat(64)), Long.MAX_VALUE, 0, Instant.EPOCH, Instant.EPOCH,

@@ -1,20 +1,15 @@
 package dev.otto.telemetry.sqlite;
 
+import dev.otto.support.sqlite.OwnerOnlyFile;
 import dev.otto.support.sqlite.Reporter;
 import dev.otto.support.sqlite.SchemaMigrator;
 
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Set;
 
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -35,8 +30,6 @@ final class TelemetryDatabase {
 
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-
     private final Path file;
     private final SQLiteDataSource dataSource;
     private final String schemaVersion;
@@ -56,7 +49,7 @@ final class TelemetryDatabase {
      * @return the database
      */
     static TelemetryDatabase open(Path file, boolean fullSync, Reporter reporter) {
-        createOwnerOnly(file, reporter);
+        OwnerOnlyFile.create(file, "telemetry database", reporter);
         SQLiteDataSource dataSource = dataSource(file, fullSync);
         String version = new SchemaMigrator(file, "telemetry database", dataSource, List.of(MIGRATIONS), reporter).migrate();
         TelemetryDatabase db = new TelemetryDatabase(file, dataSource, version);
@@ -96,28 +89,5 @@ final class TelemetryDatabase {
 
     String schemaVersion() {
         return schemaVersion;
-    }
-
-    private static void createOwnerOnly(Path file, Reporter reporter) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-                reporter.info("created the telemetry database " + file);
-            } catch (FileAlreadyExistsException exists) {
-                for (Path f : List.of(file, Path.of(file + "-wal"), Path.of(file + "-shm"))) {
-                    if (Files.exists(f) && !Files.getPosixFilePermissions(f).equals(OWNER_ONLY)) {
-                        Files.setPosixFilePermissions(f, OWNER_ONLY);
-                        reporter.warn("tightened the permissions of " + f + " to 0600 (owner only)");
-                    }
-                }
-            }
-        } catch (UnsupportedOperationException e) {
-            throw new IllegalStateException("the data folder's file system has no POSIX permissions, so " + file
-                    + " cannot be made owner-only: put the data folder on a POSIX file system", e);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create the telemetry database " + file + ": " + e
-                    + "; check that the data folder (OTTO_DATA_DIR or -Dotto.data) is writable", e);
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import dev.otto.api.model.RouteType;
 import dev.otto.api.telemetry.RunTelemetry;
 import dev.otto.support.sqlite.Reporter;
+import dev.otto.support.testing.TelemetryRecords;
 import dev.otto.telemetry.jsonl.JsonlAccess;
 
 /**
@@ -32,7 +33,7 @@ public final class CrashChild {
         SqliteWriter sqlite = new SqliteWriter(db, clock, new SqliteWriter.Settings(1000, Duration.ofMillis(5), 10_000,
                 Duration.ofMinutes(1)), Reporter.NONE);
         // the first append opens the file, cutting a fragment the previous kill left
-        RunTelemetry first = Records.run("r" + round + "-open", "task-open", AT, true, false, RouteType.API_KEY);
+        RunTelemetry first = TelemetryRecords.run("r" + round + "-open", "task-open", AT, true, false, RouteType.API_KEY);
         jsonl.awaitDurable(jsonl.append(first), Duration.ofSeconds(30));
         synchronized (out) {
             out.println("ready torn=" + jsonl.torn());
@@ -44,7 +45,7 @@ public final class CrashChild {
                 try {
                     for (int i = 0;; i++) {
                         String id = "r" + round + "-t" + thread + "-" + i;
-                        RunTelemetry run = Records.run(id, "task-" + id, AT, i % 3 != 0, i % 2 == 0,
+                        RunTelemetry run = TelemetryRecords.run(id, "task-" + id, AT, i % 3 != 0, i % 2 == 0,
                                 i % 4 == 0 ? RouteType.SUBSCRIPTION : RouteType.API_KEY);
                         long j = jsonl.append(run);
                         long s = sqlite.submit(run);

@@ -31,6 +31,7 @@ import dev.otto.api.telemetry.RunTelemetry;
 import dev.otto.api.telemetry.TelemetryRecord;
 import dev.otto.api.telemetry.store.DailyReport;
 import dev.otto.support.sqlite.Reporter;
+import dev.otto.support.testing.TelemetryRecords;
 
 class SqliteSinkTest {
 
@@ -63,8 +64,8 @@ class SqliteSinkTest {
     @Test
     void storedRecordsReadBackEqualAndTheFileIsOwnerOnlyWal() throws Exception {
         SqliteSink sink = sink(Clock.fixed(NOON, ZoneOffset.UTC), 0);
-        RunTelemetry run = Records.run("r1", "t1", NOON, false, true, RouteType.SUBSCRIPTION);
-        RunTelemetry coding = Records.codingRun("r2", NOON.plusSeconds(1));
+        RunTelemetry run = TelemetryRecords.run("r1", "t1", NOON, false, true, RouteType.SUBSCRIPTION);
+        RunTelemetry coding = TelemetryRecords.codingRun("r2", NOON.plusSeconds(1));
         FallbackEvent event = FallbackEvent.of("r1", "t1", RouteType.SUBSCRIPTION, run.transitions().get(0));
         sink.accept(event);
         sink.accept(run);
@@ -87,7 +88,7 @@ class SqliteSinkTest {
         SqliteSink sink = sink(Clock.fixed(NOON, ZoneOffset.UTC), 0);
         long last = -1;
         for (int i = 0; i < 2500; i++) {
-            last = sink.writer().submit(Records.run("b" + i, "t", NOON, true, false, RouteType.API_KEY));
+            last = sink.writer().submit(TelemetryRecords.run("b" + i, "t", NOON, true, false, RouteType.API_KEY));
         }
         await(sink, last);
         assertThat(sink.report(DAY).runs()).isEqualTo(2500);
@@ -97,11 +98,11 @@ class SqliteSinkTest {
     void theReportEqualsTheOneBuiltFromTheSameRunsAndAClosedDayGetsItsFile() throws Exception {
         MutableClock clock = new MutableClock(NOON);
         SqliteSink sink = sink(clock, 30);
-        List<RunTelemetry> runs = List.of(Records.run("s1", "t", NOON, true, false, RouteType.API_KEY),
-                Records.run("s2", "t", NOON.plusSeconds(1), true, true, RouteType.SUBSCRIPTION),
-                Records.run("f1", "t", NOON.plusSeconds(2), false, true, RouteType.API_KEY),
-                Records.codingRun("c1", NOON.plusSeconds(3)),
-                Records.run("old", "t", NOON.minus(Duration.ofDays(40)), true, false, RouteType.API_KEY));
+        List<RunTelemetry> runs = List.of(TelemetryRecords.run("s1", "t", NOON, true, false, RouteType.API_KEY),
+                TelemetryRecords.run("s2", "t", NOON.plusSeconds(1), true, true, RouteType.SUBSCRIPTION),
+                TelemetryRecords.run("f1", "t", NOON.plusSeconds(2), false, true, RouteType.API_KEY),
+                TelemetryRecords.codingRun("c1", NOON.plusSeconds(3)),
+                TelemetryRecords.run("old", "t", NOON.minus(Duration.ofDays(40)), true, false, RouteType.API_KEY));
         long last = -1;
         for (TelemetryRecord r : runs) {
             last = sink.writer().submit(r);
@@ -134,15 +135,15 @@ class SqliteSinkTest {
         open.add(sink);
         int dropped = 0;
         for (int i = 0; i < 200; i++) {
-            if (sink.writer().submit(Records.run("d" + i, "t", NOON, true, false, RouteType.API_KEY)) < 0) {
+            if (sink.writer().submit(TelemetryRecords.run("d" + i, "t", NOON, true, false, RouteType.API_KEY)) < 0) {
                 dropped++;
             }
         }
         assertThat(dropped).isPositive();
         assertThat(sink.health().dropped()).isEqualTo(dropped);
-        long last = sink.writer().submit(Records.run("after", "t", NOON, true, false, RouteType.API_KEY));
+        long last = sink.writer().submit(TelemetryRecords.run("after", "t", NOON, true, false, RouteType.API_KEY));
         while (last < 0) { // bounded by the writer draining a one-record buffer
-            last = sink.writer().submit(Records.run("after", "t", NOON, true, false, RouteType.API_KEY));
+            last = sink.writer().submit(TelemetryRecords.run("after", "t", NOON, true, false, RouteType.API_KEY));
         }
         await(sink, last);
         assertThat(sink.report(DAY).eventsDropped()).isEqualTo(dropped + sink.health().dropped() - dropped);

@@ -1,4 +1,4 @@
-package dev.otto.telemetry.sqlite;
+package dev.otto.support.testing;
 
 import java.time.Instant;
 import java.util.List;
@@ -15,17 +15,17 @@ import dev.otto.api.telemetry.FallbackEvent;
 import dev.otto.api.telemetry.ModelTransition;
 import dev.otto.api.telemetry.RunTelemetry;
 
-/** Test records. */
-final class Records {
+/** Telemetry records for the sinks' tests. */
+public final class TelemetryRecords {
 
-    static final ModelRef A = ModelRef.parse("openai/gpt-5.2");
-    static final ModelRef B = ModelRef.parse("openai-codex/gpt-5.3-codex");
+    public static final ModelRef A = ModelRef.parse("openai/gpt-5.2");
+    public static final ModelRef B = ModelRef.parse("openai-codex/gpt-5.3-codex");
 
-    private Records() {
+    private TelemetryRecords() {
     }
 
     /** A run that finished at {@code at}; with a fallback A -> B if {@code fellBack}. */
-    static RunTelemetry run(String runId, String taskId, Instant at, boolean success, boolean fellBack,
+    public static RunTelemetry run(String runId, String taskId, Instant at, boolean success, boolean fellBack,
             RouteType route) {
         List<ModelTransition> steps = fellBack
                 ? List.of(new ModelTransition(1, A, B, ReasonCode.PROVIDER_5XX, ErrorClass.PROVIDER_5XX, at.minusMillis(5)))
@@ -36,13 +36,13 @@ final class Records {
                 1000, "v1");
     }
 
-    static RunTelemetry codingRun(String runId, Instant at) {
+    public static RunTelemetry codingRun(String runId, Instant at) {
         return new RunTelemetry(runId, "task-" + runId, TaskType.CODING, null, 7L, RouteType.SUBSCRIPTION,
                 ResolutionSource.TASK_POLICY, B, B, B, List.of(), 1, RunOutcome.SUCCESS, null, 5, 6,
                 at.minusMillis(1000), at, List.of(), 0, "v2");
     }
 
-    static FallbackEvent event(String runId, Instant at) {
+    public static FallbackEvent event(String runId, Instant at) {
         return new FallbackEvent(runId, "task-" + runId, A, B, ReasonCode.TIMEOUT, RouteType.API_KEY,
                 ErrorClass.TIMEOUT_ERROR, 1, at);
     }

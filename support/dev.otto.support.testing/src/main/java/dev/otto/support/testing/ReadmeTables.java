@@ -1,4 +1,4 @@
-package dev.otto.classifier;
+package dev.otto.support.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reads the Markdown tables of the bundle's README, so that tests check the documented tables. */
-final class ReadmeTables {
+/**
+ * Reads the Markdown tables of the README of the module under test ({@code basedir}), so that tests
+ * check the documented tables.
+ */
+public final class ReadmeTables {
 
     private static final Path README = Path.of(System.getProperty("basedir", "."), "README.md");
 
@@ -24,7 +27,7 @@ final class ReadmeTables {
      * @param firstHeader the first header cell, e.g. {@code input}
      * @return the rows, each as trimmed cells with surrounding backticks removed
      */
-    static List<List<String>> table(String firstHeader) {
+    public static List<List<String>> table(String firstHeader) {
         List<String> lines;
         try {
             lines = Files.readAllLines(README, UTF_8);
@@ -65,7 +68,7 @@ final class ReadmeTables {
     }
 
     /** Removes backticks around a cell; inside a cell, {@code `a`, `b`} stays a list. */
-    static String unquote(String cell) {
+    public static String unquote(String cell) {
         return cell.replace("`", "");
     }
 }
