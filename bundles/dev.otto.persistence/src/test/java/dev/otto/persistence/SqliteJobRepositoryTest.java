@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +25,7 @@ import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.tools.HookCommand;
 import dev.otto.support.sqlite.Reporter;
+import dev.otto.support.testing.MutableClock;
 
 /** Every operation of the SQLite job repository, on a real file, and every validation message. */
 class SqliteJobRepositoryTest {
@@ -327,35 +326,4 @@ class SqliteJobRepositoryTest {
         assertThat(jobs.list()).hasSize(100).allSatisfy(job -> assertThat(job.modelRef()).isEqualTo(ROUTED));
     }
 
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -38,6 +38,7 @@ import dev.otto.api.tools.HookRunner;
 import dev.otto.api.tools.HookStatus;
 import dev.otto.api.tools.Sop;
 import dev.otto.api.tools.SopLibrary;
+import dev.otto.support.testing.MutableClock;
 
 /** Due, overlap, missed-run, watchdog and shutdown behaviour, with a clock the test moves. */
 class SchedulerTest {
@@ -46,7 +47,7 @@ class SchedulerTest {
     private static final ModelRef GPT = ModelRef.parse("openai/gpt-5.2");
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final Fakes.MutableClock clock = new Fakes.MutableClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
     private final Fakes.Jobs jobs = new Fakes.Jobs(clock);
     private final Fakes.Runs runs = new Fakes.Runs(jobs);
     private final Fakes.Router router = new Fakes.Router();

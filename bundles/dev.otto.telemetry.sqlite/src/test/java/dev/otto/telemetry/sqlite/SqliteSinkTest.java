@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +30,7 @@ import dev.otto.api.telemetry.RunTelemetry;
 import dev.otto.api.telemetry.TelemetryRecord;
 import dev.otto.api.telemetry.store.DailyReport;
 import dev.otto.support.sqlite.Reporter;
+import dev.otto.support.testing.MutableClock;
 import dev.otto.support.testing.TelemetryRecords;
 
 class SqliteSinkTest {
@@ -150,31 +150,4 @@ class SqliteSinkTest {
         assertThat(sink.report(DAY).runs() + sink.report(DAY).eventsDropped()).isGreaterThanOrEqualTo(200);
     }
 
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }
