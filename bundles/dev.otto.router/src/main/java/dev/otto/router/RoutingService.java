@@ -105,6 +105,7 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
     private final Map<TelemetrySink, Map<String, Object>> sinks = new ConcurrentHashMap<>();
     private final TelemetryHub hub;
     private final Clock clock;
+    private final RunClock runClock;
     private final AttemptWatchdog watchdog;
     private final RunIds runIds = new RunIds();
     private volatile Settings settings = new Settings(FlowDefaults.NONE, RoutingSettings.DEFAULTS, "defaults");
@@ -124,6 +125,7 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
 
     RoutingService(Clock clock) {
         this.clock = clock;
+        this.runClock = new RunClock(clock);
         this.hub = new TelemetryHub(SINK_QUEUE, message -> {
             Logger current = logger;
             if (current != null) {
@@ -275,39 +277,50 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         }
     }
 
+    /**
+     * Runs a request along its plan. Every time of the run (attempt starts and ends, deadlines,
+     * durations) is its start on the wall clock plus the time the monotonic clock has measured
+     * since ({@link RunClock}): durations and deadlines are immune to a wall clock stepped back or
+     * forward during the run (NTP, an operator), and an attempt costs one clock read.
+     */
     @Override
     public RunResult run(RunRequest request) throws RoutingException {
-        Instant started = clock.instant();
+        long startTick = runClock.tick();
+        Instant started = runClock.wallAt(startTick);
         String runId = runIds.next(started);
         Settings current = settings;
         Map.Entry<Map<String, Object>, FallbackPolicy> policyEntry = this.policy;
         FallbackPolicy fallbackPolicy = policyOf(policyEntry);
         List<FailureClassifier> classifierChain = classifierChain();
         List<ModelInvoker> invokerChain = invokerChain();
-        Duration budget = request.deadline() != null ? request.deadline() : current.routing().runDeadline();
-        Instant deadline = started.plus(budget);
+        long budget = saturatedNanos(request.deadline() != null ? request.deadline() : current.routing().runDeadline());
+        // telemetry nobody receives is not built: a sink bound while the run goes on gets the next run
+        boolean recording = hub.hasSinks();
 
         RoutePlan route;
         try {
             route = decided(request, current, policyEntry).plan();
         } catch (NoModelAvailableException e) {
-            publishRun(runId, request, null, RouteType.API_KEY, List.of(), List.of(), RunOutcome.FAILED,
-                    ErrorClass.UNKNOWN, started, notBefore(started), List.of(PolicyAudit.MODEL_UNAVAILABLE), current);
+            publishRun(recording, runId, request, null, RouteType.API_KEY, List.of(), List.of(), RunOutcome.FAILED,
+                    ErrorClass.UNKNOWN, started, started.plusNanos(runClock.tick() - startTick),
+                    List.of(PolicyAudit.MODEL_UNAVAILABLE), current);
             throw new RoutingException(runId, request.taskId(), RunOutcome.FAILED, List.of(), ReasonCode.CAPACITY,
                     ErrorClass.UNKNOWN, e);
         }
         List<String> audit = route.policyAudit();
         List<ModelRef> models = route.attempts();
         List<Attempt> attempts = new ArrayList<>(models.size());
-        List<ModelTransition> transitions = new ArrayList<>(models.size() - 1);
+        List<ModelTransition> transitions = recording ? new ArrayList<>(models.size() - 1) : List.of();
         Classification last = null;
         RunOutcome outcome = RunOutcome.FAILED;
         AttemptWatchdog.Watch watch = watchdog.watch();
-        Instant attemptStart = notBefore(started);
+        // the current attempt's start: nanoseconds since the run's start, and that time on the wall clock
+        long attemptTick = 0;
+        Instant attemptStart = started;
         for (int i = 0; i < models.size(); i++) {
             ModelRef model = models.get(i);
             // later attempts keep their share: an attempt gets the remaining time divided by the attempts left
-            Instant attemptDeadline = attemptDeadline(attemptStart, deadline, models.size() - i);
+            Instant attemptDeadline = attemptDeadline(attemptStart, budget - attemptTick, models.size() - i);
             if (attemptDeadline == null) {
                 audit = with(audit, PolicyAudit.DEADLINE_EXCEEDED);
                 outcome = RunOutcome.TIMED_OUT;
@@ -319,10 +332,11 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
                         new Invocation(runId, request.taskId(), i + 1, model, request.prompt(), attemptDeadline));
             } catch (Exception failure) {
                 last = classify(classifierChain, failure);
-                Instant end = notBefore(attemptStart);
+                long endTick = runClock.tick() - startTick;
+                Instant end = started.plusNanos(endTick);
                 attempts.add(new Attempt(i + 1, model, last.reason(), last.errorClass(), attemptStart,
-                        Duration.between(attemptStart, end), 0, 0));
-                if (last.reason() == ReasonCode.TIMEOUT && !end.isBefore(deadline)) {
+                        Duration.ofNanos(endTick - attemptTick), 0, 0));
+                if (last.reason() == ReasonCode.TIMEOUT && endTick >= budget) {
                     audit = with(audit, PolicyAudit.DEADLINE_EXCEEDED);
                     outcome = RunOutcome.TIMED_OUT;
                     break;
@@ -336,54 +350,48 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
                 }
                 // the step is taken when the failed attempt is over: its end is the step's time, and
                 // the next attempt's start (one clock read per attempt)
-                ModelTransition step = new ModelTransition(i + 1, model, models.get(i + 1), last.reason(),
-                        last.errorClass(), end);
-                transitions.add(step);
-                if (hub.hasSinks()) {
+                if (recording) {
+                    ModelTransition step = new ModelTransition(i + 1, model, models.get(i + 1), last.reason(),
+                            last.errorClass(), end);
+                    transitions.add(step);
                     hub.publish(FallbackEvent.of(runId, request.taskId(), route.routeType(), step));
                 }
+                attemptTick = endTick;
                 attemptStart = end;
                 continue;
             }
             // only the invocation can fail the attempt: what follows is the router's own bookkeeping
-            Instant end = notBefore(attemptStart);
+            long endTick = runClock.tick() - startTick;
+            Instant end = started.plusNanos(endTick);
             attempts.add(new Attempt(i + 1, model, ReasonCode.NONE, null, attemptStart,
-                    Duration.between(attemptStart, end), result.tokensIn(), result.tokensOut()));
-            publishRun(runId, request, route, route.routeType(), attempts, transitions, RunOutcome.SUCCESS, null,
+                    Duration.ofNanos(endTick - attemptTick), result.tokensIn(), result.tokensOut()));
+            publishRun(recording, runId, request, route, route.routeType(), attempts, transitions, RunOutcome.SUCCESS, null,
                     started, end, audit, current);
             return new RunResult(runId, request.taskId(), route.resolution(), model, attempts, RunOutcome.SUCCESS,
                     result.text(), tokensIn(attempts), tokensOut(attempts));
         }
         ReasonCode finalReason = last == null ? ReasonCode.TIMEOUT : last.reason();
         ErrorClass finalClass = last == null ? ErrorClass.TIMEOUT_ERROR : last.errorClass();
-        publishRun(runId, request, route, route.routeType(), attempts, transitions, outcome, finalClass, started,
-                notBefore(attemptStart), audit, current);
+        publishRun(recording, runId, request, route, route.routeType(), attempts, transitions, outcome, finalClass, started,
+                started.plusNanos(runClock.tick() - startTick), audit, current);
         throw new RoutingException(runId, request.taskId(), outcome, attempts, finalReason, finalClass, null);
     }
 
     /**
-     * The wall clock, but never before {@code earlier}: a clock stepped back (NTP, an operator)
-     * must not give an attempt a negative duration or a run that ends before it started, which
-     * the records refuse (and a refused success must never look like a failed model).
+     * The deadline of an attempt: its start plus the time left divided by the attempts left, or
+     * null if no time is left.
+     *
+     * @param attemptStart when the attempt starts
+     * @param left nanoseconds left of the run's budget at that time
+     * @param attemptsLeft the attempts left, this one included
      */
-    private Instant notBefore(Instant earlier) {
-        Instant now = clock.instant();
-        return now.isBefore(earlier) ? earlier : now;
+    static Instant attemptDeadline(Instant attemptStart, long left, int attemptsLeft) {
+        return left <= 0 ? null : attemptStart.plusNanos(left / attemptsLeft);
     }
 
-    /**
-     * The deadline of an attempt: now plus the time left divided by the attempts left, or null if
-     * no time is left. In nanoseconds, as {@code Duration.dividedBy} computes it (rounded down) but
-     * without its {@code BigDecimal}s, unless the time left is too long for a {@code long}.
-     */
-    static Instant attemptDeadline(Instant now, Instant deadline, int attemptsLeft) {
-        long seconds = deadline.getEpochSecond() - now.getEpochSecond();
-        if (Math.abs(seconds) < 9_000_000_000L) {
-            long nanos = seconds * 1_000_000_000L + (deadline.getNano() - now.getNano());
-            return nanos <= 0 ? null : now.plusNanos(nanos / attemptsLeft);
-        }
-        Duration remaining = Duration.between(now, deadline);
-        return remaining.isNegative() || remaining.isZero() ? null : now.plus(remaining.dividedBy(attemptsLeft));
+    /** The duration in nanoseconds, or {@code Long.MAX_VALUE} (292 years) for a longer one. */
+    static long saturatedNanos(Duration duration) {
+        return duration.getSeconds() < Long.MAX_VALUE / 1_000_000_000L - 1 ? duration.toNanos() : Long.MAX_VALUE;
     }
 
     private static long tokensIn(List<Attempt> attempts) {
@@ -453,10 +461,10 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         return Classification.UNKNOWN;
     }
 
-    private void publishRun(String runId, RunRequest request, RoutePlan route, RouteType routeType, List<Attempt> attempts,
-            List<ModelTransition> transitions, RunOutcome outcome, ErrorClass errorClass, Instant started,
+    private void publishRun(boolean recording, String runId, RunRequest request, RoutePlan route, RouteType routeType,
+            List<Attempt> attempts, List<ModelTransition> transitions, RunOutcome outcome, ErrorClass errorClass, Instant started,
             Instant finished, List<String> audit, Settings current) {
-        if (!hub.hasSinks()) {
+        if (!recording) {
             return; // a record no sink receives is not built; the caller's RunResult has everything it needs
         }
         ModelRef finalModel = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).model();

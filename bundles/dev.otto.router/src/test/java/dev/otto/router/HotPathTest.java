@@ -41,22 +41,31 @@ class HotPathTest {
     @Test
     void attemptDeadlinesAreThoseOfDurationDividedBy() {
         Random random = new Random(8);
-        Instant now = Instant.parse("2026-11-21T23:00:00.123456789Z");
+        Instant start = Instant.parse("2026-11-21T23:00:00.123456789Z");
         for (int i = 0; i < 100_000; i++) {
-            long seconds = switch (random.nextInt(4)) {
+            long left = switch (random.nextInt(4)) {
                 case 0 -> random.nextInt(3) - 1;
-                case 1 -> random.nextInt(100_000) - 10;
-                case 2 -> random.nextLong() % 10_000_000_000L;
-                default -> random.nextLong() % 1_000_000_000_000L;
+                case 1 -> random.nextInt(1_000_000_000) - 1000;
+                case 2 -> random.nextLong() % 10_000_000_000_000L;
+                default -> random.nextLong();
             };
-            Instant deadline = now.plusSeconds(seconds).plusNanos(random.nextInt(1_000_000_000) - 500_000_000);
-            int left = 1 + random.nextInt(7);
-            Duration remaining = Duration.between(now, deadline);
-            Instant expected = remaining.isNegative() || remaining.isZero() ? null : now.plus(remaining.dividedBy(left));
-            assertThat(RoutingService.attemptDeadline(now, deadline, left)).as(deadline + " / " + left).isEqualTo(expected);
+            int attemptsLeft = 1 + random.nextInt(7);
+            Duration remaining = Duration.ofNanos(left);
+            Instant expected = left <= 0 ? null : start.plus(remaining.dividedBy(attemptsLeft));
+            assertThat(RoutingService.attemptDeadline(start, left, attemptsLeft)).as(left + " / " + attemptsLeft)
+                    .isEqualTo(expected);
         }
-        assertThat(RoutingService.attemptDeadline(now, now, 1)).isNull();
-        assertThat(RoutingService.attemptDeadline(now, now.plusNanos(1), 3)).isEqualTo(now);
+        assertThat(RoutingService.attemptDeadline(start, 0, 1)).isNull();
+        assertThat(RoutingService.attemptDeadline(start, 1, 3)).isEqualTo(start);
+    }
+
+    @Test
+    void runBudgetsLongerThanNanosecondsCanCountAreCappedNotOverflowed() {
+        assertThat(RoutingService.saturatedNanos(Duration.ofMinutes(10))).isEqualTo(600_000_000_000L);
+        assertThat(RoutingService.saturatedNanos(Duration.ofNanos(1))).isEqualTo(1);
+        assertThat(RoutingService.saturatedNanos(Duration.ofDays(365L * 200))).isEqualTo(Duration.ofDays(365L * 200).toNanos());
+        assertThat(RoutingService.saturatedNanos(Duration.ofDays(365L * 300))).isEqualTo(Long.MAX_VALUE);
+        assertThat(RoutingService.saturatedNanos(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test

@@ -192,7 +192,7 @@ class RoutingServiceTest {
     }
 
     @Test
-    void aWallClockSteppedBackDuringAnAttemptNeverTurnsItsAnswerIntoAFailure() throws Exception {
+    void aWallClockSteppedBackDuringARunNeitherFailsAnAnswerNorDistortsTheRunsTimes() throws Exception {
         router.deactivate();
         // every read of this clock is an hour earlier than the one before (NTP or an operator stepping it back)
         java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
@@ -235,6 +235,12 @@ class RoutingServiceTest {
         RunTelemetry run = (RunTelemetry) awaitTelemetry(2).stream().filter(r -> r instanceof RunTelemetry)
                 .findFirst().orElseThrow();
         assertThat(run.finishedAt()).isAfterOrEqualTo(run.startedAt());
+        // the wall clock is read once per run; every later time is measured by the monotonic clock,
+        // so the hour-long steps back reach neither the attempts' starts nor the run's length
+        assertThat(result.attempts().get(0).startedAt()).isEqualTo(run.startedAt());
+        assertThat(Duration.between(run.startedAt(), run.finishedAt())).isLessThan(WAIT);
+        assertThat(result.attempts().get(1).startedAt()).isAfterOrEqualTo(result.attempts().get(0).startedAt())
+                .isBeforeOrEqualTo(run.finishedAt());
         assertThat(run.attemptCount()).isEqualTo(2);
     }
 

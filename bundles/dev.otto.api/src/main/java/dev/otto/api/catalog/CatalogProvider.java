@@ -22,8 +22,12 @@ public record CatalogProvider(String id, String name, String defaultModelId, Map
     /** Validates the fields and copies the model map. */
     public CatalogProvider {
         Objects.requireNonNull(id, "id must not be null");
-        Objects.requireNonNull(name, "name of provider " + id + " must not be null");
-        Objects.requireNonNull(models, "models of provider " + id + " must not be null");
+        if (name == null) {
+            throw new NullPointerException("name of provider " + id + " must not be null");
+        }
+        if (models == null) {
+            throw new NullPointerException("models of provider " + id + " must not be null");
+        }
         ModelRef.requireProviderId(id, "id");
         if (defaultModelId != null && defaultModelId.isBlank()) {
             throw new IllegalArgumentException(
@@ -31,7 +35,10 @@ public record CatalogProvider(String id, String name, String defaultModelId, Map
         }
         TreeMap<String, CatalogModel> copy = new TreeMap<>();
         for (Map.Entry<String, CatalogModel> entry : models.entrySet()) {
-            String key = Objects.requireNonNull(entry.getKey(), "model id key of provider " + id + " must not be null");
+            String key = entry.getKey();
+            if (key == null) {
+                throw new NullPointerException("model id key of provider " + id + " must not be null");
+            }
             CatalogModel model = Objects.requireNonNull(
                     entry.getValue(), "model " + key + " of provider " + id + " must not be null");
             if (!model.ref().providerId().equals(id) || !model.ref().modelId().equals(key)) {

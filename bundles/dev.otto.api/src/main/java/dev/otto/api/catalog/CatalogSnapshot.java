@@ -50,8 +50,10 @@ public record CatalogSnapshot(
         TreeMap<String, CatalogProvider> copy = new TreeMap<>();
         for (Map.Entry<String, CatalogProvider> entry : providers.entrySet()) {
             String key = Objects.requireNonNull(entry.getKey(), "provider id key must not be null");
-            CatalogProvider provider =
-                    Objects.requireNonNull(entry.getValue(), "provider " + key + " must not be null");
+            CatalogProvider provider = entry.getValue();
+            if (provider == null) {
+                throw new NullPointerException("provider " + key + " must not be null");
+            }
             if (!provider.id().equals(key)) {
                 throw new IllegalArgumentException(
                         "provider under key \"" + key + "\" has id \"" + provider.id() + "\": expected equal ids");

@@ -58,7 +58,9 @@ public record CatalogSettings(
     }
 
     static void requirePositive(Duration value, String field) {
-        Objects.requireNonNull(value, field + " must not be null");
+        if (value == null) {
+            throw new NullPointerException(field + " must not be null");
+        }
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(field + " is " + value + ": expected a positive duration, e.g. PT30S");
         }

@@ -43,7 +43,9 @@ public record RoutingSettings(
         Objects.requireNonNull(taskPolicies, "taskPolicies must not be null");
         Objects.requireNonNull(routeTypes, "routeTypes must not be null");
         for (int i = 0; i < fallbackChain.size(); i++) {
-            Objects.requireNonNull(fallbackChain.get(i), "fallbackChain[" + i + "] must not be null");
+            if (fallbackChain.get(i) == null) {
+                throw new NullPointerException("fallbackChain[" + i + "] must not be null");
+            }
         }
         fallbackChain = List.copyOf(fallbackChain);
         EnumMap<TaskType, ModelRef> policies = new EnumMap<>(TaskType.class);

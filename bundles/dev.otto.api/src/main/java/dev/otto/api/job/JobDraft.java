@@ -109,7 +109,9 @@ public record JobDraft(String name, Flow flow, String schedule, String prompt, b
     }
 
     static void requireNonBlank(String value, String field) {
-        Objects.requireNonNull(value, field + " must not be null");
+        if (value == null) {
+            throw new NullPointerException(field + " must not be null");
+        }
         if (value.isBlank()) {
             throw new IllegalArgumentException(field + " must not be blank");
         }

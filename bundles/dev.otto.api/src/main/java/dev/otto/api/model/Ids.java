@@ -52,18 +52,28 @@ public final class Ids {
      *     whitespace is likely free text that was passed by mistake
      */
     public static String require(String value, String field) {
-        Objects.requireNonNull(value, field + " must not be null");
-        if (value.isEmpty()) {
-            throw new IllegalArgumentException(field + " must not be empty: expected an id such as job-42");
-        }
-        if (value.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException(field + " is " + value.length()
-                    + " characters long: expected an id of at most " + MAX_LENGTH + " characters");
-        }
         if (!isValid(value)) {
-            throw new IllegalArgumentException(field + " contains whitespace or a control character"
-                    + " (value not shown, it may be free text): expected an id such as job-42");
+            throw invalid(value, field);
         }
         return value;
+    }
+
+    /**
+     * The error for an identifier {@link #isValid} refused. Built apart from the check, so that the
+     * compact constructors that validate ids on every call stay small enough for the JIT to inline.
+     */
+    private static RuntimeException invalid(String value, String field) {
+        if (value == null) {
+            return new NullPointerException(field + " must not be null");
+        }
+        if (value.isEmpty()) {
+            return new IllegalArgumentException(field + " must not be empty: expected an id such as job-42");
+        }
+        if (value.length() > MAX_LENGTH) {
+            return new IllegalArgumentException(field + " is " + value.length()
+                    + " characters long: expected an id of at most " + MAX_LENGTH + " characters");
+        }
+        return new IllegalArgumentException(field + " contains whitespace or a control character"
+                + " (value not shown, it may be free text): expected an id such as job-42");
     }
 }

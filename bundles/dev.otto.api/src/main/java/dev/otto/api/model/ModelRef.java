@@ -113,7 +113,9 @@ public record ModelRef(String providerId, String modelId) implements Comparable<
      * @throws IllegalArgumentException if it is not a well-formed provider id
      */
     public static String requireProviderId(String providerId, String field) {
-        Objects.requireNonNull(providerId, field + " must not be null");
+        if (providerId == null) {
+            throw new NullPointerException(field + " must not be null");
+        }
         if (!isValidProviderId(providerId)) {
             throw new IllegalArgumentException(field + " " + quote(providerId)
                     + " is not a valid provider id: expected a non-empty name without '/', whitespace"

@@ -31,25 +31,31 @@ public record Attempt(
 
     /** Validates the fields and the success/failure pairing of reason and error class. */
     public Attempt {
-        if (number < 1) {
-            throw new IllegalArgumentException("number is " + number + ": expected an attempt number >= 1");
-        }
         Objects.requireNonNull(model, "model must not be null");
         Objects.requireNonNull(reason, "reason must not be null");
         Objects.requireNonNull(startedAt, "startedAt must not be null");
         Objects.requireNonNull(duration, "duration must not be null");
+        if (number < 1 || (reason == ReasonCode.NONE) != (errorClass == null) || duration.isNegative()
+                || tokensIn < 0 || tokensOut < 0) {
+            throw invalid(number, reason, errorClass, duration, tokensIn, tokensOut);
+        }
+    }
+
+    // the message is built out of line: the constructor runs per attempt, and small it is inlined by the JIT
+    private static IllegalArgumentException invalid(int number, ReasonCode reason, ErrorClass errorClass,
+            Duration duration, long tokensIn, long tokensOut) {
+        if (number < 1) {
+            return new IllegalArgumentException("number is " + number + ": expected an attempt number >= 1");
+        }
         if ((reason == ReasonCode.NONE) != (errorClass == null)) {
-            throw new IllegalArgumentException("attempt " + number + " has reason " + reason.wireName()
+            return new IllegalArgumentException("attempt " + number + " has reason " + reason.wireName()
                     + " and error class " + errorClass
                     + ": expected reason none without error class (success) or another reason with one (failure)");
         }
         if (duration.isNegative()) {
-            throw new IllegalArgumentException("duration is " + duration + ": expected >= 0");
+            return new IllegalArgumentException("duration is " + duration + ": expected >= 0");
         }
-        if (tokensIn < 0 || tokensOut < 0) {
-            throw new IllegalArgumentException(
-                    "tokens are " + tokensIn + " in, " + tokensOut + " out: expected >= 0");
-        }
+        return new IllegalArgumentException("tokens are " + tokensIn + " in, " + tokensOut + " out: expected >= 0");
     }
 
     /**

@@ -40,24 +40,42 @@ public record RunResult(
         Objects.requireNonNull(outcome, "outcome must not be null");
         Objects.requireNonNull(text, "text must not be null");
         attempts = List.copyOf(attempts);
+        if (!isConsistent(attempts, finalModel) || tokensIn < 0 || tokensOut < 0) {
+            throw invalid(runId, finalModel, attempts, tokensIn, tokensOut);
+        }
+    }
+
+    /** Whether the attempts are numbered 1, 2, ... and the final model is the last one's. */
+    private static boolean isConsistent(List<Attempt> attempts, ModelRef finalModel) {
         if (attempts.isEmpty()) {
-            throw new IllegalArgumentException("attempts of run " + runId + " must not be empty");
+            return false;
         }
         for (int i = 0; i < attempts.size(); i++) {
             if (attempts.get(i).number() != i + 1) {
-                throw new IllegalArgumentException("attempts[" + i + "] of run " + runId + " has number "
+                return false;
+            }
+        }
+        return finalModel.equals(attempts.get(attempts.size() - 1).model());
+    }
+
+    // the message is built out of line: the constructor runs per run, and small it is inlined by the JIT
+    private static IllegalArgumentException invalid(String runId, ModelRef finalModel, List<Attempt> attempts,
+            long tokensIn, long tokensOut) {
+        if (attempts.isEmpty()) {
+            return new IllegalArgumentException("attempts of run " + runId + " must not be empty");
+        }
+        for (int i = 0; i < attempts.size(); i++) {
+            if (attempts.get(i).number() != i + 1) {
+                return new IllegalArgumentException("attempts[" + i + "] of run " + runId + " has number "
                         + attempts.get(i).number() + ": expected " + (i + 1));
             }
         }
         ModelRef last = attempts.get(attempts.size() - 1).model();
         if (!finalModel.equals(last)) {
-            throw new IllegalArgumentException("finalModel " + finalModel + " of run " + runId
+            return new IllegalArgumentException("finalModel " + finalModel + " of run " + runId
                     + " differs from the model of the last attempt " + last);
         }
-        if (tokensIn < 0 || tokensOut < 0) {
-            throw new IllegalArgumentException(
-                    "tokens are " + tokensIn + " in, " + tokensOut + " out: expected >= 0");
-        }
+        return new IllegalArgumentException("tokens are " + tokensIn + " in, " + tokensOut + " out: expected >= 0");
     }
 
     /** Redacts the answer: model output is user content and never appears in logs. */

@@ -24,7 +24,7 @@ public record Invocation(String runId, String taskId, int attempt, ModelRef mode
         Ids.require(runId, "runId");
         Ids.require(taskId, "taskId");
         if (attempt < 1) {
-            throw new IllegalArgumentException("attempt is " + attempt + ": expected an attempt number >= 1");
+            throw badAttempt(attempt);
         }
         Objects.requireNonNull(model, "model must not be null");
         Objects.requireNonNull(prompt, "prompt must not be null");
@@ -32,6 +32,11 @@ public record Invocation(String runId, String taskId, int attempt, ModelRef mode
             throw new IllegalArgumentException("prompt must not be blank");
         }
         Objects.requireNonNull(deadline, "deadline must not be null");
+    }
+
+    // errors are built out of line: the constructor runs per attempt, and small it is inlined by the JIT
+    private static IllegalArgumentException badAttempt(int attempt) {
+        return new IllegalArgumentException("attempt is " + attempt + ": expected an attempt number >= 1");
     }
 
     /**

@@ -19,9 +19,13 @@ public record InvocationResult(String text, long tokensIn, long tokensOut, Model
         Objects.requireNonNull(text, "text must not be null");
         Objects.requireNonNull(answeredBy, "answeredBy must not be null");
         if (tokensIn < 0 || tokensOut < 0) {
-            throw new IllegalArgumentException(
-                    "tokens are " + tokensIn + " in, " + tokensOut + " out: expected >= 0");
+            throw badTokens(tokensIn, tokensOut);
         }
+    }
+
+    // the message is built out of line: the constructor runs per answer, and small it is inlined by the JIT
+    private static IllegalArgumentException badTokens(long tokensIn, long tokensOut) {
+        return new IllegalArgumentException("tokens are " + tokensIn + " in, " + tokensOut + " out: expected >= 0");
     }
 
     /** Redacts the answer: model output is user content and never appears in logs. */

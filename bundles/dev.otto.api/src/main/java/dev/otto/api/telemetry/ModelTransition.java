@@ -34,18 +34,23 @@ public record ModelTransition(
 
     /** The checks of the constructor, also run by {@link FallbackEvent}'s without building a transition. */
     static void validate(int attempt, ModelRef from, ModelRef to, ReasonCode reason, ErrorClass errorClass, Instant at) {
-        if (attempt < 1) {
-            throw new IllegalArgumentException("attempt is " + attempt + ": expected an attempt number >= 1");
-        }
         Objects.requireNonNull(from, "from must not be null");
         Objects.requireNonNull(to, "to must not be null");
         Objects.requireNonNull(reason, "reason must not be null");
         Objects.requireNonNull(errorClass, "errorClass must not be null");
         Objects.requireNonNull(at, "at must not be null");
-        if (from.equals(to)) {
-            throw new IllegalArgumentException(
-                    "transition at attempt " + attempt + " goes from " + from + " to itself: the plan has no repeats");
+        if (attempt < 1 || from.equals(to)) {
+            throw invalid(attempt, from);
         }
+    }
+
+    // the message is built out of line: validation runs per fallback, and small it is inlined by the JIT
+    private static IllegalArgumentException invalid(int attempt, ModelRef from) {
+        if (attempt < 1) {
+            return new IllegalArgumentException("attempt is " + attempt + ": expected an attempt number >= 1");
+        }
+        return new IllegalArgumentException(
+                "transition at attempt " + attempt + " goes from " + from + " to itself: the plan has no repeats");
     }
 
     /**
