@@ -9,7 +9,8 @@ import java.util.OptionalInt;
 /**
  * An invocation failed. Holds non-secret diagnostic data only, and {@link #getMessage()} is built
  * from those fields alone: provider messages, response bodies, URLs and headers never enter it, so
- * it is safe to log. Classifiers turn it into a reason code and an error class.
+ * it is safe to log. Classifiers turn it into a reason code and an error class. It carries no
+ * stack trace: its kind and fields say what happened, and it is thrown on every failed attempt.
  */
 public class InvocationFailure extends Exception {
 
@@ -65,6 +66,18 @@ public class InvocationFailure extends Exception {
         this.retryAfter = retryAfter;
         this.providerErrorName = providerErrorName;
         this.retryable = retryable;
+    }
+
+    /**
+     * Fills in no stack trace: the failure describes the provider's answer, not a place in Otto's
+     * code, and filling one in on every failed attempt walks the whole stack of the run. A cause
+     * set with {@link #initCause} keeps its own stack trace.
+     *
+     * @return this failure
+     */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
     }
 
     /**

@@ -87,4 +87,17 @@ class SpiRecordsTest {
         assertThat(PluginName.PREFIX_ + "plugin.name").isEqualTo(PluginProperties.NAME);
         assertThat(PluginProperties.DEFAULT_RANKING).isNegative();
     }
+
+    @Test
+    void invocationFailuresCarryNoStackTraceButKeepACause() {
+        InvocationFailure failure = InvocationFailure.http(500, null);
+        assertThat(failure.getStackTrace()).isEmpty();
+        java.io.IOException cause = new java.io.IOException("reset");
+        failure.initCause(cause);
+        assertThat(failure.getCause()).isSameAs(cause);
+        assertThat(cause.getStackTrace()).isNotEmpty();
+        java.io.StringWriter printed = new java.io.StringWriter();
+        failure.printStackTrace(new java.io.PrintWriter(printed));
+        assertThat(printed.toString()).contains("HTTP 500").contains("Caused by: java.io.IOException: reset");
+    }
 }

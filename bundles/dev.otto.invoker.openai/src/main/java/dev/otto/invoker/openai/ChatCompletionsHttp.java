@@ -10,10 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import dev.otto.api.spi.InvocationFailure;
 import dev.otto.api.spi.InvocationFailure.Kind;
@@ -32,18 +28,18 @@ final class ChatCompletionsHttp {
     private final URI endpoint;
     private final HttpClient client;
     private final long maxBytes;
-    private final ScheduledExecutorService timer;
+    private final BodyDeadlines deadlines;
 
     /** What the server answered. {@code body} is null when it exceeded its cap ({@code tooLarge}). */
     record Answer(int status, HttpHeaders headers, byte[] body, boolean tooLarge) {
     }
 
     /**
-     * @param timer fails a body still arriving at the deadline; shared, owned by the caller
+     * @param deadlines fails a body still arriving at the deadline; shared, owned by the caller
      */
-    ChatCompletionsHttp(URI endpoint, Duration connectTimeout, long maxBytes, ScheduledExecutorService timer) {
+    ChatCompletionsHttp(URI endpoint, Duration connectTimeout, long maxBytes, BodyDeadlines deadlines) {
         this.endpoint = endpoint;
-        this.timer = timer;
+        this.deadlines = deadlines;
         this.maxBytes = maxBytes;
         this.client = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
@@ -67,13 +63,11 @@ final class ChatCompletionsHttp {
             request.header("Authorization", authorization);
         }
         // HttpRequest.timeout covers the wait for the headers; the body's subscriber is failed at the
-        // deadline by the timer. A blocking send(): sendAsync() hands its result over to another thread
-        // of the client's executor, which costs more than everything else of a loopback call.
+        // deadline by BodyDeadlines. A blocking send(): sendAsync() hands its result over to another
+        // thread of the client's executor, which costs more than everything else of a loopback call.
         CappedBody.Handler handler = new CappedBody.Handler(maxBytes, ERROR_BODY_CAP);
-        ScheduledFuture<?> expiry;
-        try {
-            expiry = timer.schedule(handler::expire, Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException deactivated) {
+        BodyDeadlines.Call watched = deadlines.start(deadlineNanos, handler::expire);
+        if (watched == null) {
             throw InvocationFailure.of(Kind.ABORTED, true); // a call started after the invoker was deactivated
         }
         try {
@@ -87,7 +81,7 @@ final class ChatCompletionsHttp {
         } catch (IOException | RuntimeException e) {
             throw transportFailure(e);
         } finally {
-            expiry.cancel(false);
+            deadlines.done(watched);
         }
     }
 

@@ -2,8 +2,6 @@ package dev.otto.invoker.openai;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
@@ -49,14 +47,14 @@ public final class OpenAiInvoker implements ModelInvoker {
     private final Logger logger;
     private final UnaryOperator<String> environment;
     private final Clock clock;
-    private final ScheduledExecutorService timer;
+    private final BodyDeadlines deadlines;
     private volatile Current current;
 
     /** Settings with their HTTP client; replaced whole by {@link #modified}. */
     private record Current(Settings settings, ChatCompletionsHttp http, AtomicBoolean keyWarned) {
-        Current(Settings settings, ScheduledExecutorService timer) {
+        Current(Settings settings, BodyDeadlines deadlines) {
             this(settings, new ChatCompletionsHttp(settings.endpoint(), settings.connectTimeout(), settings.maxResponseBytes(),
-                    timer), new AtomicBoolean());
+                    deadlines), new AtomicBoolean());
         }
     }
 
@@ -70,14 +68,8 @@ public final class OpenAiInvoker implements ModelInvoker {
         this.logger = logger;
         this.environment = environment;
         this.clock = clock;
-        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "otto-openai-deadlines");
-            thread.setDaemon(true);
-            return thread;
-        });
-        deadlines.setRemoveOnCancelPolicy(true); // most calls end long before their deadline
-        this.timer = deadlines;
-        this.current = new Current(settings, timer);
+        this.deadlines = new BodyDeadlines("otto-openai-deadlines");
+        this.current = new Current(settings, deadlines);
         logSettings(settings);
     }
 
@@ -91,14 +83,14 @@ public final class OpenAiInvoker implements ModelInvoker {
             logger.error("{} configuration rejected, keeping the previous one: {}", PID, e.getMessage());
             return;
         }
-        this.current = new Current(settings, timer);
+        this.current = new Current(settings, deadlines);
         logSettings(settings);
     }
 
-    /** Calls in flight finish (their deadlines still fire); the timer thread ends after the last one. */
+    /** Calls in flight finish (their deadlines still fire); the deadlines thread ends after the last one. */
     @Deactivate
     void deactivate() {
-        timer.shutdown();
+        deadlines.close();
     }
 
     private void logSettings(Settings settings) {
