@@ -185,7 +185,10 @@ public class RouterBenchmark {
     /** A router for (b), with no sink or with one that discards what it gets. */
     @State(Scope.Benchmark)
     public static class FailingRouter {
-        /** {@code none}: no sink is bound, so no record is built; {@code discard}: records are built and handed to a sink that drops them. */
+        /**
+         * {@code none}: no sink is bound, so no record is built; {@code discard}: records are built
+         * and handed to a sink that drops them.
+         */
         @Param({ "none", "discard" })
         public String sink;
 

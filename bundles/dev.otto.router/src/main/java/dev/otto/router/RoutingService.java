@@ -293,7 +293,8 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         FallbackPolicy fallbackPolicy = policyOf(policyEntry);
         List<FailureClassifier> classifierChain = classifierChain();
         List<ModelInvoker> invokerChain = invokerChain();
-        long budget = saturatedNanos(request.deadline() != null ? request.deadline() : current.routing().runDeadline());
+        long budget = saturatedNanos(
+                request.deadline() != null ? request.deadline() : current.routing().runDeadline());
         // telemetry nobody receives is not built: a sink bound while the run goes on gets the next run
         boolean recording = hub.hasSinks();
 
@@ -365,15 +366,15 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
             Instant end = started.plusNanos(endTick);
             attempts.add(new Attempt(i + 1, model, ReasonCode.NONE, null, attemptStart,
                     Duration.ofNanos(endTick - attemptTick), result.tokensIn(), result.tokensOut()));
-            publishRun(recording, runId, request, route, route.routeType(), attempts, transitions, RunOutcome.SUCCESS, null,
-                    started, end, audit, current);
+            publishRun(recording, runId, request, route, route.routeType(), attempts, transitions, RunOutcome.SUCCESS,
+                    null, started, end, audit, current);
             return new RunResult(runId, request.taskId(), route.resolution(), model, attempts, RunOutcome.SUCCESS,
                     result.text(), tokensIn(attempts), tokensOut(attempts));
         }
         ReasonCode finalReason = last == null ? ReasonCode.TIMEOUT : last.reason();
         ErrorClass finalClass = last == null ? ErrorClass.TIMEOUT_ERROR : last.errorClass();
-        publishRun(recording, runId, request, route, route.routeType(), attempts, transitions, outcome, finalClass, started,
-                started.plusNanos(runClock.tick() - startTick), audit, current);
+        publishRun(recording, runId, request, route, route.routeType(), attempts, transitions, outcome, finalClass,
+                started, started.plusNanos(runClock.tick() - startTick), audit, current);
         throw new RoutingException(runId, request.taskId(), outcome, attempts, finalReason, finalClass, null);
     }
 
@@ -462,8 +463,8 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
     }
 
     private void publishRun(boolean recording, String runId, RunRequest request, RoutePlan route, RouteType routeType,
-            List<Attempt> attempts, List<ModelTransition> transitions, RunOutcome outcome, ErrorClass errorClass, Instant started,
-            Instant finished, List<String> audit, Settings current) {
+            List<Attempt> attempts, List<ModelTransition> transitions, RunOutcome outcome, ErrorClass errorClass,
+            Instant started, Instant finished, List<String> audit, Settings current) {
         if (!recording) {
             return; // a record no sink receives is not built; the caller's RunResult has everything it needs
         }

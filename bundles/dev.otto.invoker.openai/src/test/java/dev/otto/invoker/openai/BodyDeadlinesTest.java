@@ -33,7 +33,7 @@ class BodyDeadlinesTest {
         assertThat(call).isNotNull();
         assertThat(expired.await(5, TimeUnit.SECONDS)).isTrue();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(took).isBetween(Duration.ofMillis(100), Duration.ofMillis(100).plus(BodyDeadlines.TICK.multipliedBy(10)));
+        assertThat(took).as("never before the deadline").isGreaterThanOrEqualTo(Duration.ofMillis(100));
         Thread.sleep(3 * BodyDeadlines.TICK.toMillis());
         assertThat(runs).hasValue(1);
         assertThat(deadlines.inFlight()).isZero();
