@@ -7,9 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+
+import dev.otto.support.testing.MutableClock;
 
 /** The watchdog interrupts exactly the attempts past their deadline and grace, and never one that has ended. */
 class AttemptWatchdogTest {
@@ -19,47 +20,27 @@ class AttemptWatchdogTest {
     /** Long enough that only the test's own sweeps run. */
     private static final Duration NO_TICK = Duration.ofHours(1);
 
-    /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(T0);
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
     @Test
     void anAttemptIsInterruptedOnlyPastItsDeadlineAndGraceAndTheInterruptIsCleared() {
-        MovingClock clock = new MovingClock();
+        MutableClock clock = new MutableClock(T0);
         try (AttemptWatchdog watchdog = new AttemptWatchdog(clock, NO_TICK, GRACE)) {
             AttemptWatchdog.Watch watch = watchdog.watch();
             Instant deadline = T0.plusSeconds(10);
             Object outer = watch.start(deadline);
-            clock.now.set(deadline.plus(GRACE)); // exactly at deadline + grace: not past it
+            clock.set(deadline.plus(GRACE)); // exactly at deadline + grace: not past it
             watchdog.sweep();
             assertThat(Thread.currentThread().isInterrupted()).isFalse();
-            clock.now.set(deadline.plus(GRACE).plusNanos(1));
+            clock.set(deadline.plus(GRACE).plusNanos(1));
             watchdog.sweep();
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
             watchdog.sweep(); // once claimed, never interrupted again
             assertThat(watch.end(deadline, outer)).isTrue();
             assertThat(Thread.currentThread().isInterrupted()).as("the watchdog's interrupt is cleared").isFalse();
 
-            Instant next = clock.now.get().plusSeconds(10);
+            Instant next = clock.instant().plusSeconds(10);
             Object none = watch.start(next);
             assertThat(watch.end(next, none)).as("a new attempt starts clean").isFalse();
-            clock.now.set(next.plusSeconds(60));
+            clock.set(next.plusSeconds(60));
             watchdog.sweep();
             assertThat(Thread.currentThread().isInterrupted()).as("an ended attempt is never interrupted").isFalse();
         }
@@ -67,7 +48,7 @@ class AttemptWatchdogTest {
 
     @Test
     void anAttemptInsideAnotherGivesTheOuterOneItsWatchBack() {
-        MovingClock clock = new MovingClock();
+        MutableClock clock = new MutableClock(T0);
         try (AttemptWatchdog watchdog = new AttemptWatchdog(clock, NO_TICK, GRACE)) {
             AttemptWatchdog.Watch watch = watchdog.watch();
             Instant outerDeadline = T0.plusSeconds(5);
@@ -75,7 +56,7 @@ class AttemptWatchdogTest {
             Instant innerDeadline = T0.plusSeconds(1);
             Object outer = watch.start(innerDeadline);
             assertThat(watch.end(innerDeadline, outer)).isFalse();
-            clock.now.set(outerDeadline.plus(GRACE).plusSeconds(1));
+            clock.set(outerDeadline.plus(GRACE).plusSeconds(1));
             watchdog.sweep();
             assertThat(watch.end(outerDeadline, none)).as("the outer attempt is still watched").isTrue();
             assertThat(Thread.currentThread().isInterrupted()).isFalse();
