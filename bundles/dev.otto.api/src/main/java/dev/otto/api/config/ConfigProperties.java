@@ -40,6 +40,10 @@ public final class ConfigProperties {
         properties.put("taskPolicies", policies.toArray(new String[0]));
         properties.put("attemptBudget", config.routing().attemptBudget());
         properties.put("runDeadline", config.routing().runDeadline().toString());
+        properties.put("firstTokenTimeout", config.routing().firstTokenTimeout().toString());
+        properties.put("stallTimeout", config.routing().stallTimeout().toString());
+        properties.put("attemptTimeout", config.routing().attemptTimeout().toString());
+        properties.put("cooldownMax", config.routing().cooldownMax().toString());
         List<String> routeTypes = new ArrayList<>();
         config.routing().routeTypes().forEach((provider, type) -> routeTypes.add(provider + "=" + type.wireName()));
         properties.put("routeTypes", routeTypes.toArray(new String[0]));
@@ -94,7 +98,9 @@ public final class ConfigProperties {
         pairs(config.taskPolicies(), "taskPolicies").forEach((k, v) -> policies.put(TaskType.fromWire(k), ModelRef.parse(v)));
         Map<String, RouteType> routeTypes = new TreeMap<>();
         pairs(config.routeTypes(), "routeTypes").forEach((k, v) -> routeTypes.put(k, RouteType.fromWire(v)));
-        return new RoutingSettings(chain, policies, config.attemptBudget(), Duration.parse(config.runDeadline()), routeTypes);
+        return new RoutingSettings(chain, policies, config.attemptBudget(), Duration.parse(config.runDeadline()), routeTypes,
+                Duration.parse(config.firstTokenTimeout()), Duration.parse(config.stallTimeout()),
+                Duration.parse(config.attemptTimeout()), Duration.parse(config.cooldownMax()));
     }
 
     /**

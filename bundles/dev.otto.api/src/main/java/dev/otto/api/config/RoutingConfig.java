@@ -32,6 +32,22 @@ public @interface RoutingConfig {
     @AttributeDefinition(description = "Wall-clock budget of one run, ISO-8601 (PT10M)")
     String runDeadline() default "PT10M";
 
+    /** @return the first-token timeout, an ISO-8601 duration */
+    @AttributeDefinition(description = "Longest wait for a provider's first output in one attempt, ISO-8601 (PT30S)")
+    String firstTokenTimeout() default "PT30S";
+
+    /** @return the stall timeout, an ISO-8601 duration */
+    @AttributeDefinition(description = "Longest pause of an answer's output once it has begun, ISO-8601 (PT30S)")
+    String stallTimeout() default "PT30S";
+
+    /** @return the attempt timeout, an ISO-8601 duration */
+    @AttributeDefinition(description = "Longest one whole attempt may take, ISO-8601 (PT5M)")
+    String attemptTimeout() default "PT5M";
+
+    /** @return the cooldown cap, an ISO-8601 duration */
+    @AttributeDefinition(description = "Longest a model that answered with Retry-After is skipped, ISO-8601 (PT10M)")
+    String cooldownMax() default "PT10M";
+
     /** @return {@code providerId=subscription|api_key} pairs */
     @AttributeDefinition(description = "providerId=subscription|api_key pairs")
     String[] routeTypes() default {};

@@ -25,17 +25,54 @@ import java.util.TreeMap;
  *     its own; positive
  * @param routeTypes the route type of a provider's runs when the caller does not say, by provider
  *     id; copied into an unmodifiable map sorted by provider id
+ * @param firstTokenTimeout the longest an attempt may wait for the provider's first output (its
+ *     first streamed token, or its whole answer when it does not stream); positive
+ * @param stallTimeout the longest an attempt's output may stop once it has begun; positive
+ * @param attemptTimeout the longest one whole attempt may take; positive. Every attempt also ends
+ *     by the run's deadline
+ * @param cooldownMax the longest a model that answered with a {@code Retry-After} is skipped by
+ *     later runs; positive. Nothing cools down without a {@code Retry-After}
  */
 public record RoutingSettings(
         List<ModelRef> fallbackChain,
         Map<TaskType, ModelRef> taskPolicies,
         int attemptBudget,
         Duration runDeadline,
-        Map<String, RouteType> routeTypes) {
+        Map<String, RouteType> routeTypes,
+        Duration firstTokenTimeout,
+        Duration stallTimeout,
+        Duration attemptTimeout,
+        Duration cooldownMax) {
 
-    /** Defaults: no fallback chain, no task policies, default budget, 10 minutes per run. */
-    public static final RoutingSettings DEFAULTS =
-            new RoutingSettings(List.of(), Map.of(), 0, Duration.ofMinutes(10), Map.of());
+    /** The default {@link #firstTokenTimeout}: 30 seconds. */
+    public static final Duration DEFAULT_FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(30);
+    /** The default {@link #stallTimeout}: 30 seconds. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
+    /** The default {@link #attemptTimeout}: 5 minutes. */
+    public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofMinutes(5);
+    /** The default {@link #runDeadline}: 10 minutes. */
+    public static final Duration DEFAULT_RUN_DEADLINE = Duration.ofMinutes(10);
+    /** The default {@link #cooldownMax}: 10 minutes. */
+    public static final Duration DEFAULT_COOLDOWN_MAX = Duration.ofMinutes(10);
+
+    /** Defaults: no fallback chain, no task policies, default budget, the default deadlines. */
+    public static final RoutingSettings DEFAULTS = new RoutingSettings(List.of(), Map.of(), 0, DEFAULT_RUN_DEADLINE,
+            Map.of(), DEFAULT_FIRST_TOKEN_TIMEOUT, DEFAULT_STALL_TIMEOUT, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_COOLDOWN_MAX);
+
+    /**
+     * Settings with the default first-token, stall and attempt timeouts and cooldown cap.
+     *
+     * @param fallbackChain the fallback chain
+     * @param taskPolicies the task policies
+     * @param attemptBudget the attempt budget, 0 for the default
+     * @param runDeadline the run deadline
+     * @param routeTypes the route types by provider
+     */
+    public RoutingSettings(List<ModelRef> fallbackChain, Map<TaskType, ModelRef> taskPolicies, int attemptBudget,
+            Duration runDeadline, Map<String, RouteType> routeTypes) {
+        this(fallbackChain, taskPolicies, attemptBudget, runDeadline, routeTypes, DEFAULT_FIRST_TOKEN_TIMEOUT,
+                DEFAULT_STALL_TIMEOUT, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_COOLDOWN_MAX);
+    }
 
     /** Validates and copies the fields. */
     public RoutingSettings {
@@ -68,6 +105,35 @@ public record RoutingSettings(
                     entry.getValue(), "routeTypes." + provider + " must not be null"));
         }
         routeTypes = Collections.unmodifiableMap(types);
+        CatalogSettings.requirePositive(firstTokenTimeout, "firstTokenTimeout");
+        CatalogSettings.requirePositive(stallTimeout, "stallTimeout");
+        CatalogSettings.requirePositive(attemptTimeout, "attemptTimeout");
+        CatalogSettings.requirePositive(cooldownMax, "cooldownMax");
+    }
+
+    /**
+     * Returns a copy with other deadlines.
+     *
+     * @param firstToken the first-token timeout
+     * @param stall the stall timeout
+     * @param attempt the attempt timeout
+     * @param run the run deadline
+     * @return the copy
+     */
+    public RoutingSettings withDeadlines(Duration firstToken, Duration stall, Duration attempt, Duration run) {
+        return new RoutingSettings(fallbackChain, taskPolicies, attemptBudget, run, routeTypes, firstToken, stall,
+                attempt, cooldownMax);
+    }
+
+    /**
+     * Returns a copy with another fallback chain.
+     *
+     * @param chain the chain
+     * @return the copy
+     */
+    public RoutingSettings withFallbackChain(List<ModelRef> chain) {
+        return new RoutingSettings(chain, taskPolicies, attemptBudget, runDeadline, routeTypes, firstTokenTimeout,
+                stallTimeout, attemptTimeout, cooldownMax);
     }
 
     /**

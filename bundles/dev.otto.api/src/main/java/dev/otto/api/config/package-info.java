@@ -5,7 +5,7 @@
  * and the last good {@link dev.otto.api.config.ModelManagementConfig} stays in use.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.otto.api.config;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,7 @@ import dev.otto.api.model.Ids;
 import dev.otto.api.model.ModelRef;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A routed run ended without an answer. Carries the attempts made and the final classification;
@@ -21,6 +22,8 @@ public class RoutingException extends Exception {
     private final transient List<Attempt> attempts;
     private final transient ReasonCode finalReason;
     private final transient ErrorClass finalErrorClass;
+    private final transient Resolution resolution;
+    private final transient List<SkippedModel> skipped;
 
     /**
      * Creates the exception.
@@ -36,13 +39,52 @@ public class RoutingException extends Exception {
      */
     public RoutingException(String runId, String taskId, RunOutcome outcome, List<Attempt> attempts,
             ReasonCode finalReason, ErrorClass finalErrorClass, Throwable cause) {
+        this(runId, taskId, null, outcome, attempts, List.of(), finalReason, finalErrorClass, cause);
+    }
+
+    /**
+     * Creates the exception with the run's resolution and skipped models.
+     *
+     * @param runId the run's id
+     * @param taskId the task's id
+     * @param resolution how the first model was chosen, or null if nothing resolved
+     * @param outcome {@link RunOutcome#FAILED} or {@link RunOutcome#TIMED_OUT}
+     * @param attempts the attempts made, possibly none; copied
+     * @param skipped the models not tried, and why; copied
+     * @param finalReason the reason code of the failure that ended the run
+     * @param finalErrorClass the error class of that failure
+     * @param cause the underlying exception, or null; its message is not copied into this one
+     */
+    public RoutingException(String runId, String taskId, Resolution resolution, RunOutcome outcome,
+            List<Attempt> attempts, List<SkippedModel> skipped, ReasonCode finalReason, ErrorClass finalErrorClass,
+            Throwable cause) {
         super(message(runId, taskId, outcome, attempts, finalReason, finalErrorClass), cause);
         this.runId = runId;
         this.taskId = taskId;
+        this.resolution = resolution;
         this.outcome = outcome;
         this.attempts = List.copyOf(attempts);
+        this.skipped = List.copyOf(skipped);
         this.finalReason = finalReason;
         this.finalErrorClass = finalErrorClass;
+    }
+
+    /**
+     * Returns how the run's first model was chosen.
+     *
+     * @return the resolution, or empty if no model resolved
+     */
+    public Optional<Resolution> resolution() {
+        return Optional.ofNullable(resolution);
+    }
+
+    /**
+     * Returns the models the run did not try, and why.
+     *
+     * @return the skipped models in plan order; unmodifiable
+     */
+    public List<SkippedModel> skipped() {
+        return skipped == null ? List.of() : skipped;
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param text the answer; may be empty; never logged
  * @param tokensIn input tokens over all attempts
  * @param tokensOut output tokens over all attempts
+ * @param skipped the models of the plan not tried, and why; copied
  */
 public record RunResult(
         String runId,
@@ -28,7 +29,26 @@ public record RunResult(
         RunOutcome outcome,
         String text,
         long tokensIn,
-        long tokensOut) {
+        long tokensOut,
+        List<SkippedModel> skipped) {
+
+    /**
+     * A result with no skipped models.
+     *
+     * @param runId the run id
+     * @param taskId the task id
+     * @param resolution the resolution
+     * @param finalModel the model that answered
+     * @param attempts the attempts
+     * @param outcome the outcome
+     * @param text the answer
+     * @param tokensIn input tokens
+     * @param tokensOut output tokens
+     */
+    public RunResult(String runId, String taskId, Resolution resolution, ModelRef finalModel, List<Attempt> attempts,
+            RunOutcome outcome, String text, long tokensIn, long tokensOut) {
+        this(runId, taskId, resolution, finalModel, attempts, outcome, text, tokensIn, tokensOut, List.of());
+    }
 
     /** Validates the fields, the attempt numbering and that the final model is the last one tried. */
     public RunResult {
@@ -40,6 +60,7 @@ public record RunResult(
         Objects.requireNonNull(outcome, "outcome must not be null");
         Objects.requireNonNull(text, "text must not be null");
         attempts = List.copyOf(attempts);
+        skipped = List.copyOf(skipped);
         if (!isConsistent(attempts, finalModel) || tokensIn < 0 || tokensOut < 0) {
             throw invalid(runId, finalModel, attempts, tokensIn, tokensOut);
         }
@@ -58,7 +79,6 @@ public record RunResult(
         return finalModel.equals(attempts.get(attempts.size() - 1).model());
     }
 
-    // the message is built out of line: the constructor runs per run, and small it is inlined by the JIT
     private static IllegalArgumentException invalid(String runId, ModelRef finalModel, List<Attempt> attempts,
             long tokensIn, long tokensOut) {
         if (attempts.isEmpty()) {
@@ -83,6 +103,6 @@ public record RunResult(
     public String toString() {
         return "RunResult[runId=" + runId + ", taskId=" + taskId + ", resolution=" + resolution + ", finalModel="
                 + finalModel + ", attempts=" + attempts + ", outcome=" + outcome.wireName() + ", text=<redacted "
-                + text.length() + " chars>, tokensIn=" + tokensIn + ", tokensOut=" + tokensOut + "]";
+                + text.length() + " chars>, tokensIn=" + tokensIn + ", tokensOut=" + tokensOut + ", skipped=" + skipped + "]";
     }
 }

@@ -6,7 +6,7 @@
  * telemetry. Callers never pick model strings themselves.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package dev.otto.api.routing;
 
 import org.osgi.annotation.bundle.Export;

@@ -16,8 +16,29 @@ import java.util.Objects;
  * @param prompt the prompt; non-blank; never logged
  * @param deadline when the invoker must have returned or thrown; it must abort provider-side work
  *     (e.g. an OpenCode session retrying without end) by then
+ * @param firstTokenTimeout how long the invoker waits for the provider's first output (a streamed
+ *     token, or the whole answer of a provider that does not stream) before it fails the attempt
+ *     with {@link InvocationFailure.Kind#FIRST_TOKEN_TIMEOUT}; positive
+ * @param stallTimeout how long the output may pause once it has begun before the invoker fails the
+ *     attempt with {@link InvocationFailure.Kind#STALL_TIMEOUT}; positive
  */
-public record Invocation(String runId, String taskId, int attempt, ModelRef model, String prompt, Instant deadline) {
+public record Invocation(String runId, String taskId, int attempt, ModelRef model, String prompt, Instant deadline,
+        Duration firstTokenTimeout, Duration stallTimeout) {
+
+    /**
+     * An invocation bounded by its deadline alone: the first-token and stall timeouts are as long
+     * as the time from now to the deadline.
+     *
+     * @param runId the run id
+     * @param taskId the task id
+     * @param attempt the attempt number
+     * @param model the model
+     * @param prompt the prompt
+     * @param deadline the deadline
+     */
+    public Invocation(String runId, String taskId, int attempt, ModelRef model, String prompt, Instant deadline) {
+        this(runId, taskId, attempt, model, prompt, deadline, untilDeadline(deadline), untilDeadline(deadline));
+    }
 
     /** Validates the fields. */
     public Invocation {
@@ -32,9 +53,22 @@ public record Invocation(String runId, String taskId, int attempt, ModelRef mode
             throw new IllegalArgumentException("prompt must not be blank");
         }
         Objects.requireNonNull(deadline, "deadline must not be null");
+        requirePositive(firstTokenTimeout, "firstTokenTimeout");
+        requirePositive(stallTimeout, "stallTimeout");
     }
 
-    // errors are built out of line: the constructor runs per attempt, and small it is inlined by the JIT
+    private static Duration untilDeadline(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), Objects.requireNonNull(deadline, "deadline must not be null"));
+        return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+    }
+
+    private static void requirePositive(Duration value, String name) {
+        Objects.requireNonNull(value, name + " must not be null");
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " is " + value + ": expected a positive duration");
+        }
+    }
+
     private static IllegalArgumentException badAttempt(int attempt) {
         return new IllegalArgumentException("attempt is " + attempt + ": expected an attempt number >= 1");
     }
@@ -54,6 +88,7 @@ public record Invocation(String runId, String taskId, int attempt, ModelRef mode
     @Override
     public String toString() {
         return "Invocation[runId=" + runId + ", taskId=" + taskId + ", attempt=" + attempt + ", model=" + model
-                + ", prompt=<redacted " + prompt.length() + " chars>, deadline=" + deadline + "]";
+                + ", prompt=<redacted " + prompt.length() + " chars>, deadline=" + deadline
+                + ", firstTokenTimeout=" + firstTokenTimeout + ", stallTimeout=" + stallTimeout + "]";
     }
 }

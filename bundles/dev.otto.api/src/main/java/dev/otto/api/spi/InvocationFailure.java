@@ -20,6 +20,10 @@ public class InvocationFailure extends Exception {
     public enum Kind {
         /** The deadline passed, or a provider-side timeout was reported. */
         TIMEOUT,
+        /** Nothing came from the provider within the invocation's first-token timeout. */
+        FIRST_TOKEN_TIMEOUT,
+        /** The provider's output stopped for the invocation's stall timeout after it had begun. */
+        STALL_TIMEOUT,
         /** The provider answered an HTTP error status, see {@link #httpStatus()}. */
         HTTP_STATUS,
         /** The provider signalled it is retrying (e.g. OpenCode session status {@code retry}). */

@@ -6,7 +6,7 @@
  * operator can pin one with a {@code *.target} filter on {@code otto.plugin.name}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.otto.api.spi;
 
 import org.osgi.annotation.bundle.Export;

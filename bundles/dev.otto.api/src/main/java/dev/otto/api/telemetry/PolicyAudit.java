@@ -29,6 +29,27 @@ public final class PolicyAudit {
     /** The run's deadline ended it. */
     public static final String DEADLINE_EXCEEDED = "deadline_exceeded";
 
+    /** A model of the fallback chain is not in the catalog snapshot: skipped before any attempt. */
+    public static final String CHAIN_MODEL_UNAVAILABLE = "chain_model_unavailable";
+
+    /** A model was skipped because it is cooling down after a {@code Retry-After}. */
+    public static final String MODEL_COOLING_DOWN = "model_cooling_down";
+
+    /**
+     * Models were skipped because an attempt failed on their provider in a way all its models
+     * share (credentials, quota, unreachable).
+     */
+    public static final String PROVIDER_SKIPPED = "provider_skipped";
+
+    /**
+     * No model of the fallback chain was available, so the OpenCode global default was added as the
+     * last model of the plan.
+     */
+    public static final String GLOBAL_DEFAULT_LAST_RESORT = "global_default_last_resort";
+
+    /** Every model of the plan was cooling down: the run failed at once, without an attempt. */
+    public static final String ALL_COOLING_DOWN = "all_cooling_down";
+
     private PolicyAudit() {
     }
 
