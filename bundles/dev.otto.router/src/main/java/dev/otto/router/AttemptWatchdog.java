@@ -1,17 +1,18 @@
 package dev.otto.router;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
- * Interrupts attempts that run past their deadline and a grace period. Each thread that runs
+ * Interrupts attempts that run past their deadline and a grace period, both measured on the
+ * monotonic clock ({@link System#nanoTime()} by default), so a wall clock stepped during an attempt
+ * neither cuts it short nor lets it overrun. Each thread that runs
  * attempts has one {@link Watch}, found through a {@code ThreadLocal}; starting an attempt is a
  * write to it and ending one a compare-and-set, so the hot path takes no lock, allocates no map
  * node and never wakes a thread. One sweep per tick, on a thread of its own, reads every watch.
@@ -28,11 +29,9 @@ final class AttemptWatchdog implements AutoCloseable {
     private static final Object OVERRAN = new Object();
 
     /**
-     * The watch of one thread. Its state is null when no attempt runs, the attempt's deadline (the
-     * {@code Instant} object the attempt was given) while one runs, then {@link #INTERRUPTING} and
+     * The watch of one thread. Its state is null when no attempt runs, the attempt's
+     * {@link Deadline} (a new object per attempt) while one runs, then {@link #INTERRUPTING} and
      * {@link #OVERRAN} if the sweep interrupts it. Only its thread starts and ends attempts on it.
-     * Should two attempts ever share one deadline object, the sweep could claim the later one with
-     * what it read of the earlier: both have the same deadline, so the claim is right either way.
      */
     static final class Watch {
         final Thread thread;
@@ -45,27 +44,28 @@ final class AttemptWatchdog implements AutoCloseable {
         /**
          * Starts watching an attempt; end it with {@link #end} in a {@code finally}.
          *
-         * @param deadline the attempt's deadline; it is interrupted if it still runs a grace period later
-         * @return the state the attempt replaced, for {@link #end}: not null only for an attempt
-         *     run inside another attempt on the same thread, which gets its watch back at the end
+         * @param deadlineNanos the attempt's deadline on the watchdog's clock; it is interrupted if it
+         *     still runs a grace period later
+         * @return the attempt, for {@link #end}
          */
-        Object start(Instant deadline) {
-            Object outer = state.get();
+        Deadline start(long deadlineNanos) {
+            // the state the attempt replaces: not null only for an attempt run inside another attempt
+            // on the same thread, which gets its watch back at the end
+            Deadline attempt = new Deadline(deadlineNanos, state.get());
             // a release store is enough: the sweep only needs to see it by its next tick, and
             // it claims a watch only with a compare-and-set on a state it has seen
-            state.setRelease(deadline);
-            return outer;
+            state.setRelease(attempt);
+            return attempt;
         }
 
         /**
          * Ends an attempt.
          *
-         * @param deadline what {@link #start} was given
-         * @param outer what {@link #start} returned
+         * @param attempt what {@link #start} returned
          * @return whether the watchdog interrupted the attempt; the interrupt is then cleared
          */
-        boolean end(Instant deadline, Object outer) {
-            return !state.compareAndSet(deadline, outer) && overran(outer);
+        boolean end(Deadline attempt) {
+            return !state.compareAndSet(attempt, attempt.outer) && overran(attempt.outer);
         }
 
         /** The sweep claimed the attempt: waits for its interrupt to land, then clears it. */
@@ -79,20 +79,31 @@ final class AttemptWatchdog implements AutoCloseable {
         }
     }
 
-    private final Clock clock;
-    private final Duration grace;
+    /** One attempt's deadline, and the state it replaced. Compared by identity. */
+    static final class Deadline {
+        final long nanos;
+        final Object outer;
+
+        Deadline(long nanos, Object outer) {
+            this.nanos = nanos;
+            this.outer = outer;
+        }
+    }
+
+    private final LongSupplier clock;
+    private final long graceNanos;
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<Watch> own = ThreadLocal.withInitial(this::newWatch);
     private final ScheduledExecutorService sweeper;
 
     /**
-     * @param clock the clock deadlines are read against
+     * @param clock the monotonic clock deadlines are read against, in nanoseconds
      * @param tick how often to look for overruns
      * @param grace how long past its deadline an attempt may run before it is interrupted
      */
-    AttemptWatchdog(Clock clock, Duration tick, Duration grace) {
+    AttemptWatchdog(LongSupplier clock, Duration tick, Duration grace) {
         this.clock = clock;
-        this.grace = grace;
+        this.graceNanos = grace.toNanos();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "otto-router-watchdog");
             thread.setDaemon(true);
@@ -123,11 +134,11 @@ final class AttemptWatchdog implements AutoCloseable {
 
     /** Interrupts each attempt past its deadline and grace; forgets the watches of threads that have ended. */
     void sweep() {
-        Instant cutoff = clock.instant().minus(grace); // now > deadline + grace exactly when now - grace > deadline
+        long now = clock.getAsLong();
         for (Watch watch : watches) {
             Object state = watch.state.get();
-            if (state instanceof Instant deadline) {
-                if (cutoff.isAfter(deadline) && watch.state.compareAndSet(state, INTERRUPTING)) {
+            if (state instanceof Deadline deadline) {
+                if (now - graceNanos - deadline.nanos > 0 && watch.state.compareAndSet(state, INTERRUPTING)) {
                     watch.thread.interrupt();
                     watch.state.set(OVERRAN);
                 }

@@ -1,20 +1,25 @@
+/*
+ * The routing boundary in one place: the decision (resolve and plan), the run loop with its
+ * deadlines, skips, cooldowns and observer calls, and the records of the run. About 450 lines:
+ * splitting the run loop would spread one deterministic sequence over several classes.
+ */
 package dev.otto.router;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
-import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.CollectionType;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
@@ -33,9 +38,12 @@ import dev.otto.api.config.ConfigProperties;
 import dev.otto.api.config.FlowDefaults;
 import dev.otto.api.config.RoutingConfig;
 import dev.otto.api.config.RoutingSettings;
+import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.model.RouteType;
+import dev.otto.api.routing.ActiveRouting;
 import dev.otto.api.routing.Attempt;
+import dev.otto.api.routing.Cooldown;
 import dev.otto.api.routing.ErrorClass;
 import dev.otto.api.routing.ModelResolver;
 import dev.otto.api.routing.ModelRouter;
@@ -45,16 +53,20 @@ import dev.otto.api.routing.Resolution;
 import dev.otto.api.routing.RoutePlan;
 import dev.otto.api.routing.RoutingException;
 import dev.otto.api.routing.RoutingPlugins;
+import dev.otto.api.routing.RunDeadlines;
+import dev.otto.api.routing.RunObserver;
 import dev.otto.api.routing.RunOutcome;
 import dev.otto.api.routing.RunRequest;
 import dev.otto.api.routing.RunResult;
+import dev.otto.api.routing.SkipReason;
+import dev.otto.api.routing.SkippedModel;
 import dev.otto.api.spi.Classification;
 import dev.otto.api.spi.FailureClassifier;
 import dev.otto.api.spi.FallbackPolicy;
 import dev.otto.api.spi.Invocation;
+import dev.otto.api.spi.InvocationFailure;
 import dev.otto.api.spi.InvocationResult;
 import dev.otto.api.spi.ModelInvoker;
-import dev.otto.api.spi.PluginProperties;
 import dev.otto.api.spi.TelemetrySink;
 import dev.otto.api.telemetry.FallbackEvent;
 import dev.otto.api.telemetry.ModelTransition;
@@ -62,17 +74,22 @@ import dev.otto.api.telemetry.PolicyAudit;
 import dev.otto.api.telemetry.RunTelemetry;
 
 /**
- * The routing boundary: every model-bearing action goes through {@link #run}. Resolve, plan,
- * execute each attempt through an invoker under the run's deadline, classify failures, step along
- * the plan with a {@code model_fallback} event per step, and hand one {@code RunTelemetry} per run
+ * The routing boundary: every model-bearing action goes through {@link #run}. One decision per
+ * run (resolve, then plan against the catalog snapshot and the cooldowns in force), then each
+ * attempt through an invoker under its deadlines, each failure classified, each step to the next
+ * model published as a {@code model_fallback} event, and one {@code RunTelemetry} per run handed
  * to every sink.
  *
+ * <p>During a run, an attempt that fails with an error every model of its provider shares
+ * ({@link #PROVIDER_LEVEL}) skips that provider's remaining models; an answer that names a
+ * {@code Retry-After} makes later plans skip the model until then. Both depend only on what the
+ * run's own attempts answered, so the same inputs still give the same plan.
+ *
  * <p>Plugins (classifiers, the fallback policy, invokers, sinks) are dynamic references: binding,
- * unbinding or updating one never deactivates the router, and a call in flight keeps the plugins
- * it started with (each run copies the references to locals once).
+ * unbinding or updating one never deactivates the router, and a run keeps the plugins it started with.
  */
 @Component(service = { ModelRouter.class, ModelResolver.class, RoutingPlugins.class },
-        configurationPid = ConfigPids.ROUTING, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPid = ConfigPids.ROUTING, configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class RoutingService implements ModelRouter, ModelResolver, RoutingPlugins {
 
     /** Records a sink may have waiting before the newest are dropped. */
@@ -83,70 +100,65 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
     static final Duration OVERRUN_GRACE = Duration.ofSeconds(2);
     /** How often the watchdog looks for attempts past their deadline. */
     static final Duration WATCHDOG_TICK = Duration.ofMillis(100);
+    /**
+     * Failures every model of the provider shares: its credentials, its quota, its reachability.
+     * After one, the run skips the provider's other models.
+     */
+    static final Set<ErrorClass> PROVIDER_LEVEL = Set.of(ErrorClass.AUTH_ERROR, ErrorClass.of("QuotaExceeded"),
+            ErrorClass.CONNECTION_ERROR);
+    /** The error class of a run that found every model of its plan cooling down. */
+    static final ErrorClass COOLING_DOWN = ErrorClass.of("CoolingDown");
 
-    @Reference
-    ModelCatalog catalog;
-
-    @Reference(service = LoggerFactory.class)
-    Logger logger;
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, collectionType = CollectionType.TUPLE)
-    volatile List<Map.Entry<Map<String, Object>, FailureClassifier>> classifiers = List.of();
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile Map.Entry<Map<String, Object>, FallbackPolicy> policy;
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, collectionType = CollectionType.TUPLE)
-    volatile List<Map.Entry<Map<String, Object>, ModelInvoker>> invokers = List.of();
-
+    private final ModelCatalog catalog;
+    private final Logger logger;
+    private final Clock clock;
+    private final Plugins plugins = new Plugins();
+    private final Cooldowns cooldowns = new Cooldowns();
     private final Map<TelemetrySink, Map<String, Object>> sinks = new ConcurrentHashMap<>();
     private final TelemetryHub hub;
-    private final Clock clock;
-    private final RunClock runClock;
     private final AttemptWatchdog watchdog;
     private final RunIds runIds = new RunIds();
-    private volatile Settings settings = new Settings(FlowDefaults.NONE, RoutingSettings.DEFAULTS, "defaults");
-    /** Decisions taken with the configuration, catalog snapshot and policy last seen; replaced when one changes. */
-    private volatile DecisionMemo memo = new DecisionMemo(null, null, null);
-    /** The classifiers and invokers in the order they are consulted, with the lists they were sorted from. */
-    private volatile Ranked<FailureClassifier> rankedClassifiers = new Ranked<>(null, List.of());
-    private volatile Ranked<ModelInvoker> rankedInvokers = new Ranked<>(null, List.of());
+    private volatile Settings settings;
 
     /** The routing configuration in force, swapped whole. */
     record Settings(FlowDefaults flowDefaults, RoutingSettings routing, String configVersion) {
     }
 
-    public RoutingService() {
-        this(Clock.systemUTC());
-    }
-
-    RoutingService(Clock clock) {
-        this.clock = clock;
-        this.runClock = new RunClock(clock);
-        this.hub = new TelemetryHub(SINK_QUEUE, message -> {
-            Logger current = logger;
-            if (current != null) {
-                current.warn(message);
-            }
-        });
-        // one sweep a tick over the attempts in flight: starting an attempt is a write to the
-        // thread's own watch, so the hot path never wakes a thread or queues a task (bench/: RouterBenchmark)
-        this.watchdog = new AttemptWatchdog(clock, WATCHDOG_TICK, OVERRUN_GRACE);
+    /** One decision: what the resolver chose, the plan made from it, and the plan as the API shows it. */
+    private record Decided(Decision decision, Planner.Plan plan, RoutePlan route) {
     }
 
     @Activate
-    @Modified
-    void configure(RoutingConfig config) {
-        settings = new Settings(ConfigProperties.flowDefaults(config), ConfigProperties.routingSettings(config),
-                config.config_version());
+    public RoutingService(@Reference ModelCatalog catalog, @Reference(service = LoggerFactory.class) Logger logger,
+            RoutingConfig config) {
+        this(catalog, logger, Clock.systemUTC(), settingsOf(config));
     }
 
-    /** Configuration without OSGi, for tests. */
+    /**
+     * A router without OSGi: the catalog, a logger, the clock its wall times come from, and its settings.
+     */
+    RoutingService(ModelCatalog catalog, Logger logger, Clock clock, Settings settings) {
+        this.catalog = catalog;
+        this.logger = logger;
+        this.clock = clock;
+        this.settings = settings;
+        this.hub = new TelemetryHub(SINK_QUEUE, logger::warn);
+        this.watchdog = new AttemptWatchdog(System::nanoTime, WATCHDOG_TICK, OVERRUN_GRACE);
+    }
+
+    @Modified
+    void modified(RoutingConfig config) {
+        settings = settingsOf(config);
+    }
+
+    /** Replaces the settings, for tests. */
     void configure(FlowDefaults flowDefaults, RoutingSettings routing, String configVersion) {
         settings = new Settings(flowDefaults, routing, configVersion);
+    }
+
+    private static Settings settingsOf(RoutingConfig config) {
+        return new Settings(ConfigProperties.flowDefaults(config), ConfigProperties.routingSettings(config),
+                config.config_version());
     }
 
     @Deactivate
@@ -155,10 +167,40 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         hub.close();
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeClassifier", updated = "addClassifier")
+    void addClassifier(FailureClassifier classifier, Map<String, Object> properties) {
+        plugins.addClassifier(classifier, properties);
+    }
+
+    void removeClassifier(FailureClassifier classifier) {
+        plugins.removeClassifier(classifier);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetPolicy", updated = "setPolicy")
+    void setPolicy(FallbackPolicy policy, Map<String, Object> properties) {
+        plugins.setPolicy(policy, properties);
+    }
+
+    void unsetPolicy(FallbackPolicy policy) {
+        plugins.unsetPolicy(policy);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeInvoker", updated = "addInvoker")
+    void addInvoker(ModelInvoker invoker, Map<String, Object> properties) {
+        plugins.addInvoker(invoker, properties);
+    }
+
+    void removeInvoker(ModelInvoker invoker) {
+        plugins.removeInvoker(invoker);
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeSink")
     void addSink(TelemetrySink sink, Map<String, Object> properties) {
         sinks.put(sink, properties);
-        hub.add(sink, pluginName(properties, sink));
+        hub.add(sink, new Plugins.Entry<>(sink, properties).name());
     }
 
     void removeSink(TelemetrySink sink) {
@@ -169,225 +211,275 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
     @Override
     public Resolution resolve(RunRequest request) {
         Settings current = settings;
-        CatalogSnapshot snapshot = catalog.snapshot();
-        DecisionMemo.Decided known = memoFor(current, snapshot, this.policy).get(request);
-        if (known == null) {
-            return decide(request, snapshot, current).resolution();
-        }
-        warnIfUnavailable(request, known.decision());
-        return known.decision().resolution();
+        return Resolver.resolve(request, current.flowDefaults(), current.routing(), catalog.snapshot()).resolution();
     }
 
     @Override
     public RoutePlan plan(RunRequest request) {
-        return decided(request, settings, this.policy).plan();
+        return decide(request, settings, plugins.current(), clock.instant()).route();
+    }
+
+    @Override
+    public List<Cooldown> cooldowns() {
+        return cooldowns.list(clock.instant());
+    }
+
+    @Override
+    public ActiveRouting active() {
+        Settings current = settings;
+        Plugins.Entry<FallbackPolicy> policy = plugins.current().policy();
+        RunRequest typical = RunRequest.forFlow(Flow.INTERACTIVE_ASSISTANT, "active-routing", "(routing view)");
+        List<ModelRef> chain = chainOf(policy == null ? null : policy.plugin(), typical, current.routing());
+        int configured = current.routing().attemptBudget();
+        return new ActiveRouting(current.routing(), current.configVersion(), chain,
+                policy == null ? "routing.fallbackChain (no policy bound)" : "policy " + policy.name(),
+                configured > 0 ? configured : 1 + chain.size());
+    }
+
+    @Override
+    public List<PluginInfo> plugins() {
+        List<PluginInfo> out = new ArrayList<>(plugins.describe());
+        sinks.forEach((sink, properties) -> {
+            Plugins.Entry<TelemetrySink> entry = new Plugins.Entry<>(sink, properties);
+            TelemetryHub.Stats stats = hub.stats(sink);
+            out.add(new PluginInfo("sink", entry.name(), Plugins.bundleOf(sink), entry.ranking(), true, stats.queued(),
+                    stats.delivered(), stats.failed(), stats.dropped()));
+        });
+        return out;
     }
 
     /**
-     * The decision for a request and the plan built from it: taken once per set of routing fields
-     * of the request while the configuration, the catalog snapshot and the policy stay the same
-     * objects ({@link DecisionMemo}). What is observable per call still happens per call, in the
-     * same order as for a decision not memoized: the {@code model_unavailable} warning, then the
-     * policy's chain, which a plan is reused for only if it is the chain the plan was built from.
+     * The one decision of a run or plan: the resolution, the policy's chain (asked once), the plan
+     * against the catalog snapshot and the cooldowns at {@code now}, the route type and the audit.
      */
-    private DecisionMemo.Decided decided(RunRequest request, Settings current,
-            Map.Entry<Map<String, Object>, FallbackPolicy> policyEntry) {
+    private Decided decide(RunRequest request, Settings current, Plugins.Bound bound, Instant now) {
         CatalogSnapshot snapshot = catalog.snapshot();
-        DecisionMemo memo = memoFor(current, snapshot, policyEntry);
-        DecisionMemo.Decided known = memo.get(request);
-        Decision decision;
-        if (known != null) {
-            decision = known.decision();
-            warnIfUnavailable(request, decision);
-        } else {
-            decision = decide(request, snapshot, current);
-        }
-        FallbackPolicy fallbackPolicy = policyOf(policyEntry);
         RoutingSettings routing = current.routing();
-        List<ModelRef> chain = fallbackPolicy != null ? fallbackPolicy.fallbackChain(request, routing)
-                : routing.fallbackChain();
-        if (known != null && known.isFor(chain)) {
-            return known;
-        }
-        RoutePlan plan = planOf(request, decision, routing, fallbackPolicy == null, chain);
-        DecisionMemo.Decided fresh = new DecisionMemo.Decided(decision, List.copyOf(chain), plan);
-        if (known == null) {
-            memo.put(request, fresh);
-        }
-        return fresh;
-    }
-
-    /** The memo for these inputs: the one in use, or a new one if an input is not the object it was taken with. */
-    private DecisionMemo memoFor(Settings current, CatalogSnapshot snapshot,
-            Map.Entry<Map<String, Object>, FallbackPolicy> policyEntry) {
-        DecisionMemo known = memo;
-        if (known.isFor(current, snapshot, policyEntry)) {
-            return known;
-        }
-        DecisionMemo fresh = new DecisionMemo(current, snapshot, policyEntry);
-        memo = fresh;
-        return fresh;
-    }
-
-    /** The plan: the resolved model, then the chain without repeats, cut to the budget; route type and audit. */
-    private static RoutePlan planOf(RunRequest request, Decision decision, RoutingSettings routing, boolean noPolicy,
-            List<ModelRef> chain) {
-        List<String> audit = decision.audit();
-        if (noPolicy) {
-            audit = with(audit, NO_FALLBACK_POLICY);
+        Decision decision = Resolver.resolve(request, current.flowDefaults(), routing, snapshot);
+        FallbackPolicy policy = bound.fallbackPolicy();
+        List<ModelRef> chain = chainOf(policy, request, routing);
+        Planner.Plan plan = Planner.plan(decision.model(), chain, routing.attemptBudget(), snapshot,
+                cooldowns.active(now));
+        Set<String> audit = new LinkedHashSet<>(decision.audit());
+        if (policy == null) {
+            audit.add(NO_FALLBACK_POLICY);
         }
         RouteType routeType = request.routeType();
         if (routeType == null) {
             Optional<RouteType> configured = routing.routeTypeFor(decision.resolution().providerId());
             routeType = configured.orElse(RouteType.API_KEY);
             if (configured.isEmpty()) {
-                audit = with(audit, PolicyAudit.ROUTE_TYPE_DEFAULTED);
+                audit.add(PolicyAudit.ROUTE_TYPE_DEFAULTED);
             }
         }
-        Planner.Plan plan = Planner.planOf(decision.model(), chain, routing.attemptBudget());
-        if (plan.budgetApplied()) {
-            audit = with(audit, PolicyAudit.ATTEMPT_BUDGET_APPLIED);
+        audit.addAll(plan.audit());
+        RoutePlan route = new RoutePlan(decision.resolution(), decision.requested(), Resolver.explain(decision),
+                plan.attempts(), plan.skipped(), routeType, List.copyOf(audit), snapshot.snapshotId(),
+                deadlines(request, routing));
+        return new Decided(decision, plan, route);
+    }
+
+    /** The policy's chain, or the configured one; a policy that throws is not allowed to fail the run. */
+    private List<ModelRef> chainOf(FallbackPolicy policy, RunRequest request, RoutingSettings routing) {
+        if (policy == null) {
+            return routing.fallbackChain();
         }
-        return new RoutePlan(decision.resolution(), decision.requested(), decision.explanation(), plan.attempts(),
-                routeType, audit);
-    }
-
-    /** The list and one more entry; the list is copied only when something is added (rarely). */
-    private static List<String> with(List<String> list, String entry) {
-        List<String> more = new ArrayList<>(list.size() + 2);
-        more.addAll(list);
-        more.add(entry);
-        return more;
-    }
-
-    private Decision decide(RunRequest request, CatalogSnapshot snapshot, Settings current) {
-        Decision decision = Resolver.resolve(request, current.flowDefaults(), current.routing(), snapshot);
-        warnIfUnavailable(request, decision);
-        return decision;
-    }
-
-    /** The {@code model_unavailable} warning, logged by every call whose decision replaced an unavailable model. */
-    private void warnIfUnavailable(RunRequest request, Decision decision) {
-        if (decision.audit().contains(PolicyAudit.MODEL_UNAVAILABLE)) {
-            // one structured line; passed as an argument so the logger never reads its braces as placeholders
-            logger.warn("{}", "{\"event\":\"model_unavailable\",\"requested_model\":\"" + decision.requested() + "\",\""
-                    + (request.flow() != null ? "flow\":\"" + request.flow().wireName() : "task_type\":\"" + request.taskType().wireName())
-                    + "\",\"job_id\":" + request.jobId() + ",\"catalog_age_ms\":" + catalogAge(clock.instant())
-                    + ",\"used\":\"" + decision.model() + "\"}");
+        try {
+            return List.copyOf(policy.fallbackChain(request, routing));
+        } catch (RuntimeException broken) {
+            logger.warn("the fallback policy threw {}; using routing.fallbackChain for this run",
+                    broken.getClass().getName());
+            return routing.fallbackChain();
         }
+    }
+
+    /** The run's deadlines: the request's or the configured run deadline, and the attempt limits inside it. */
+    static RunDeadlines deadlines(RunRequest request, RoutingSettings routing) {
+        Duration run = request.deadline() != null ? request.deadline() : routing.runDeadline();
+        Duration attempt = min(routing.attemptTimeout(), run);
+        return new RunDeadlines(min(routing.firstTokenTimeout(), attempt), min(routing.stallTimeout(), attempt),
+                attempt, run);
+    }
+
+    @Override
+    public RunResult run(RunRequest request) throws RoutingException {
+        return run(request, RunObserver.NONE);
     }
 
     /**
-     * Runs a request along its plan. Every time of the run (attempt starts and ends, deadlines,
-     * durations) is its start on the wall clock plus the time the monotonic clock has measured
-     * since ({@link RunClock}): durations and deadlines are immune to a wall clock stepped back or
-     * forward during the run (NTP, an operator), and an attempt costs one clock read.
+     * Runs a request along its plan. Durations and deadlines are measured on the monotonic clock
+     * from the run's start, so a wall clock stepped during the run changes neither; the times
+     * recorded are the run's wall-clock start plus what the monotonic clock measured since.
      */
     @Override
-    public RunResult run(RunRequest request) throws RoutingException {
-        long startTick = runClock.tick();
-        Instant started = runClock.wallAt(startTick);
+    public RunResult run(RunRequest request, RunObserver observer) throws RoutingException {
+        long t0 = System.nanoTime();
+        Instant started = clock.instant();
         String runId = runIds.next(started);
         Settings current = settings;
-        Map.Entry<Map<String, Object>, FallbackPolicy> policyEntry = this.policy;
-        FallbackPolicy fallbackPolicy = policyOf(policyEntry);
-        List<FailureClassifier> classifierChain = classifierChain();
-        List<ModelInvoker> invokerChain = invokerChain();
-        long budget = saturatedNanos(
-                request.deadline() != null ? request.deadline() : current.routing().runDeadline());
-        // telemetry nobody receives is not built: a sink bound while the run goes on gets the next run
-        boolean recording = hub.hasSinks();
-
-        RoutePlan route;
+        Plugins.Bound bound = plugins.current();
+        Decided decided;
         try {
-            route = decided(request, current, policyEntry).plan();
+            decided = decide(request, current, bound, started);
         } catch (NoModelAvailableException e) {
-            publishRun(recording, runId, request, null, RouteType.API_KEY, List.of(), List.of(), RunOutcome.FAILED,
-                    ErrorClass.UNKNOWN, started, started.plusNanos(runClock.tick() - startTick),
-                    List.of(PolicyAudit.MODEL_UNAVAILABLE), current);
-            throw new RoutingException(runId, request.taskId(), RunOutcome.FAILED, List.of(), ReasonCode.CAPACITY,
-                    ErrorClass.UNKNOWN, e);
+            List<String> audit = request.routeType() == null
+                    ? List.of(PolicyAudit.MODEL_UNAVAILABLE, PolicyAudit.ROUTE_TYPE_DEFAULTED)
+                    : List.of(PolicyAudit.MODEL_UNAVAILABLE);
+            RouteType routeType = request.routeType() != null ? request.routeType() : RouteType.API_KEY;
+            publishRun(runId, request, null, routeType, List.of(), List.of(), RunOutcome.FAILED, ErrorClass.UNKNOWN,
+                    started, started, audit, current);
+            throw new RoutingException(runId, request.taskId(), null, RunOutcome.FAILED, List.of(), List.of(),
+                    ReasonCode.CAPACITY, ErrorClass.UNKNOWN, e);
         }
-        List<String> audit = route.policyAudit();
-        List<ModelRef> models = route.attempts();
-        List<Attempt> attempts = new ArrayList<>(models.size());
-        List<ModelTransition> transitions = recording ? new ArrayList<>(models.size() - 1) : List.of();
+        warnIfUnavailable(request, decided.decision(), started);
+        RoutePlan route = decided.route();
+        List<ModelRef> candidates = decided.plan().candidates();
+        int budget = decided.plan().budget();
+        RunDeadlines deadlines = route.deadlines();
+        List<SkippedModel> skipped = new ArrayList<>(route.skipped());
+        skipped.forEach(skip -> tell(observer, o -> o.skipped(skip)));
+        Set<String> audit = new LinkedHashSet<>(route.policyAudit());
+        if (candidates.isEmpty()) {
+            publishRun(runId, request, route, route.routeType(), List.of(), List.of(), RunOutcome.FAILED, COOLING_DOWN,
+                    started, started, List.copyOf(audit), current);
+            throw new RoutingException(runId, request.taskId(), route.resolution(), RunOutcome.FAILED, List.of(),
+                    skipped, ReasonCode.CAPACITY, COOLING_DOWN, null);
+        }
+        FallbackPolicy policy = bound.fallbackPolicy();
+        long runNanos = saturatedNanos(deadlines.run());
+        Map<String, ErrorClass> failedProviders = new HashMap<>();
+        List<Attempt> attempts = new ArrayList<>();
+        List<ModelTransition> transitions = new ArrayList<>();
         Classification last = null;
         RunOutcome outcome = RunOutcome.FAILED;
         AttemptWatchdog.Watch watch = watchdog.watch();
-        // the current attempt's start: nanoseconds since the run's start, and that time on the wall clock
-        long attemptTick = 0;
-        Instant attemptStart = started;
-        for (int i = 0; i < models.size(); i++) {
-            ModelRef model = models.get(i);
-            // later attempts keep their share: an attempt gets the remaining time divided by the attempts left
-            Instant attemptDeadline = attemptDeadline(attemptStart, budget - attemptTick, models.size() - i);
-            if (attemptDeadline == null) {
-                audit = with(audit, PolicyAudit.DEADLINE_EXCEEDED);
+        int index = 0;
+        ModelRef model = candidates.get(0);
+        while (true) {
+            long startNanos = System.nanoTime() - t0;
+            long left = runNanos - startNanos;
+            if (left <= 0) {
+                audit.add(PolicyAudit.DEADLINE_EXCEEDED);
                 outcome = RunOutcome.TIMED_OUT;
                 break;
             }
+            long attemptNanos = Math.min(left, saturatedNanos(deadlines.attempt()));
+            Instant attemptStart = started.plusNanos(startNanos);
+            Instant attemptDeadline = attemptStart.plusNanos(attemptNanos);
+            int number = attempts.size() + 1;
+            Invocation invocation = new Invocation(runId, request.taskId(), number, model, request.prompt(),
+                    attemptDeadline, Duration.ofNanos(Math.min(attemptNanos, saturatedNanos(deadlines.firstToken()))),
+                    Duration.ofNanos(Math.min(attemptNanos, saturatedNanos(deadlines.stall()))));
+            ModelRef tried = model;
+            tell(observer, o -> o.attemptStarted(number, tried, attemptDeadline));
             InvocationResult result;
             try {
-                result = invoke(watch, invokerChain, model,
-                        new Invocation(runId, request.taskId(), i + 1, model, request.prompt(), attemptDeadline));
+                result = invoke(watch, bound.invokers(), invocation, t0 + startNanos + attemptNanos);
             } catch (Exception failure) {
-                last = classify(classifierChain, failure);
-                long endTick = runClock.tick() - startTick;
-                Instant end = started.plusNanos(endTick);
-                attempts.add(new Attempt(i + 1, model, last.reason(), last.errorClass(), attemptStart,
-                        Duration.ofNanos(endTick - attemptTick), 0, 0));
-                if (last.reason() == ReasonCode.TIMEOUT && endTick >= budget) {
-                    audit = with(audit, PolicyAudit.DEADLINE_EXCEEDED);
+                last = classify(bound.classifiers(), failure);
+                long endNanos = System.nanoTime() - t0;
+                Instant end = started.plusNanos(endNanos);
+                Attempt attempt = new Attempt(number, model, last.reason(), last.errorClass(), attemptStart,
+                        Duration.ofNanos(endNanos - startNanos), 0, 0);
+                attempts.add(attempt);
+                coolDownIfAsked(model, failure, last, end, current.routing());
+                if (PROVIDER_LEVEL.contains(last.errorClass())) {
+                    failedProviders.putIfAbsent(model.providerId(), last.errorClass());
+                }
+                ModelRef next = null;
+                if (last.reason() == ReasonCode.TIMEOUT && endNanos >= runNanos) {
+                    audit.add(PolicyAudit.DEADLINE_EXCEEDED);
                     outcome = RunOutcome.TIMED_OUT;
+                } else if (attempts.size() >= budget) {
+                    if (index + 1 < candidates.size()) {
+                        audit.add(PolicyAudit.ATTEMPT_BUDGET_APPLIED);
+                    }
+                } else if (policy != null && !shouldContinue(policy, last, number)) {
+                    audit.add(PolicyAudit.POLICY_STOPPED);
+                } else {
+                    while (next == null && ++index < candidates.size()) {
+                        ModelRef candidate = candidates.get(index);
+                        ErrorClass providerFailure = failedProviders.get(candidate.providerId());
+                        if (providerFailure == null) {
+                            next = candidate;
+                        } else {
+                            SkippedModel skip = new SkippedModel(candidate, SkipReason.PROVIDER_FAILED, providerFailure,
+                                    null);
+                            skipped.add(skip);
+                            audit.add(PolicyAudit.PROVIDER_SKIPPED);
+                            tell(observer, o -> o.skipped(skip));
+                        }
+                    }
+                }
+                ModelRef upNext = next;
+                tell(observer, o -> o.attemptFailed(attempt, upNext));
+                if (next == null) {
                     break;
                 }
-                if (i == models.size() - 1) {
-                    break;
-                }
-                if (fallbackPolicy != null && !fallbackPolicy.shouldContinue(last, i + 1)) {
-                    audit = with(audit, PolicyAudit.POLICY_STOPPED);
-                    break;
-                }
-                // the step is taken when the failed attempt is over: its end is the step's time, and
-                // the next attempt's start (one clock read per attempt)
-                if (recording) {
-                    ModelTransition step = new ModelTransition(i + 1, model, models.get(i + 1), last.reason(),
-                            last.errorClass(), end);
-                    transitions.add(step);
-                    hub.publish(FallbackEvent.of(runId, request.taskId(), route.routeType(), step));
-                }
-                attemptTick = endTick;
-                attemptStart = end;
+                ModelTransition step = new ModelTransition(number, model, next, last.reason(), last.errorClass(), end);
+                transitions.add(step);
+                hub.publish(FallbackEvent.of(runId, request.taskId(), route.routeType(), step));
+                model = next;
                 continue;
             }
             // only the invocation can fail the attempt: what follows is the router's own bookkeeping
-            long endTick = runClock.tick() - startTick;
-            Instant end = started.plusNanos(endTick);
-            attempts.add(new Attempt(i + 1, model, ReasonCode.NONE, null, attemptStart,
-                    Duration.ofNanos(endTick - attemptTick), result.tokensIn(), result.tokensOut()));
-            publishRun(recording, runId, request, route, route.routeType(), attempts, transitions, RunOutcome.SUCCESS,
-                    null, started, end, audit, current);
+            long endNanos = System.nanoTime() - t0;
+            Instant end = started.plusNanos(endNanos);
+            attempts.add(new Attempt(number, model, ReasonCode.NONE, null, attemptStart,
+                    Duration.ofNanos(endNanos - startNanos), result.tokensIn(), result.tokensOut()));
+            publishRun(runId, request, route, route.routeType(), attempts, transitions, RunOutcome.SUCCESS, null,
+                    started, end, List.copyOf(audit), current);
             return new RunResult(runId, request.taskId(), route.resolution(), model, attempts, RunOutcome.SUCCESS,
-                    result.text(), tokensIn(attempts), tokensOut(attempts));
+                    result.text(), tokensIn(attempts), tokensOut(attempts), skipped);
         }
         ReasonCode finalReason = last == null ? ReasonCode.TIMEOUT : last.reason();
         ErrorClass finalClass = last == null ? ErrorClass.TIMEOUT_ERROR : last.errorClass();
-        publishRun(recording, runId, request, route, route.routeType(), attempts, transitions, outcome, finalClass,
-                started, started.plusNanos(runClock.tick() - startTick), audit, current);
-        throw new RoutingException(runId, request.taskId(), outcome, attempts, finalReason, finalClass, null);
+        publishRun(runId, request, route, route.routeType(), attempts, transitions, outcome, finalClass, started,
+                started.plusNanos(System.nanoTime() - t0), List.copyOf(audit), current);
+        throw new RoutingException(runId, request.taskId(), route.resolution(), outcome, attempts, skipped,
+                finalReason, finalClass, null);
     }
 
-    /**
-     * The deadline of an attempt: its start plus the time left divided by the attempts left, or
-     * null if no time is left.
-     *
-     * @param attemptStart when the attempt starts
-     * @param left nanoseconds left of the run's budget at that time
-     * @param attemptsLeft the attempts left, this one included
-     */
-    static Instant attemptDeadline(Instant attemptStart, long left, int attemptsLeft) {
-        return left <= 0 ? null : attemptStart.plusNanos(left / attemptsLeft);
+    /** A failure that carries a {@code Retry-After} makes later plans skip the model until then. */
+    private void coolDownIfAsked(ModelRef model, Throwable failure, Classification classification, Instant now,
+            RoutingSettings routing) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InvocationFailure invocationFailure) {
+                invocationFailure.retryAfter().ifPresent(wait -> cooldowns.record(model, wait, routing.cooldownMax(),
+                        classification.errorClass(), now));
+                return;
+            }
+        }
+    }
+
+    private boolean shouldContinue(FallbackPolicy policy, Classification failure, int attempt) {
+        try {
+            return policy.shouldContinue(failure, attempt);
+        } catch (RuntimeException broken) {
+            logger.warn("the fallback policy threw {}; going on to the next model", broken.getClass().getName());
+            return true;
+        }
+    }
+
+    /** Calls the observer; what it throws never reaches the run. */
+    private void tell(RunObserver observer, Consumer<RunObserver> call) {
+        try {
+            call.accept(observer);
+        } catch (RuntimeException ignored) {
+            // a caller's progress display must not change the run
+        }
+    }
+
+    /** The {@code model_unavailable} warning, logged by every run whose resolution replaced an unavailable model. */
+    private void warnIfUnavailable(RunRequest request, Decision decision, Instant now) {
+        if (decision.audit().contains(PolicyAudit.MODEL_UNAVAILABLE)) {
+            // one structured line; passed as an argument so the logger never reads its braces as placeholders
+            logger.warn("{}", "{\"event\":\"model_unavailable\",\"requested_model\":\"" + decision.requested() + "\",\""
+                    + (request.flow() != null ? "flow\":\"" + request.flow().wireName()
+                            : "task_type\":\"" + request.taskType().wireName())
+                    + "\",\"job_id\":" + request.jobId() + ",\"catalog_age_ms\":" + catalogAge(now)
+                    + ",\"used\":\"" + decision.model() + "\"}");
+        }
     }
 
     /** The duration in nanoseconds, or {@code Long.MAX_VALUE} (292 years) for a longer one. */
@@ -395,63 +487,50 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         return duration.getSeconds() < Long.MAX_VALUE / 1_000_000_000L - 1 ? duration.toNanos() : Long.MAX_VALUE;
     }
 
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     private static long tokensIn(List<Attempt> attempts) {
-        long sum = 0;
-        for (Attempt attempt : attempts) {
-            sum += attempt.tokensIn();
-        }
-        return sum;
+        return attempts.stream().mapToLong(Attempt::tokensIn).sum();
     }
 
     private static long tokensOut(List<Attempt> attempts) {
-        long sum = 0;
-        for (Attempt attempt : attempts) {
-            sum += attempt.tokensOut();
-        }
-        return sum;
+        return attempts.stream().mapToLong(Attempt::tokensOut).sum();
     }
 
-    /**
-     * Runs one attempt in the caller's thread; an invoker that overruns its deadline is interrupted.
-     * Kept small, with the rare paths in methods of their own, so that the JIT inlines it into
-     * {@link #run}: an invoker's exception then reaches the run's {@code catch} as a jump instead
-     * of through the runtime's exception unwinding (bench/: RouterBenchmark b2).
-     */
-    private static InvocationResult invoke(AttemptWatchdog.Watch watch, List<ModelInvoker> invokerChain, ModelRef model,
-            Invocation invocation) throws Exception {
-        ModelInvoker invoker = invokerFor(invokerChain, model);
-        Instant deadline = invocation.deadline();
-        Object outer = watch.start(deadline);
+    /** Runs one attempt in the caller's thread; an invoker that overruns its deadline is interrupted. */
+    private static InvocationResult invoke(AttemptWatchdog.Watch watch, List<Plugins.Entry<ModelInvoker>> invokers,
+            Invocation invocation, long deadlineNanos) throws Exception {
+        ModelInvoker invoker = invokerFor(invokers, invocation.model());
+        AttemptWatchdog.Deadline attempt = watch.start(deadlineNanos);
         try {
             return invoker.invoke(invocation);
         } finally {
-            if (watch.end(deadline, outer)) {
-                throw overran();
+            if (watch.end(attempt)) {
+                throw new TimeoutException("the invoker overran the attempt deadline");
             }
         }
     }
 
-    private static ModelInvoker invokerFor(List<ModelInvoker> invokerChain, ModelRef model) throws NoInvokerException {
-        for (int i = 0; i < invokerChain.size(); i++) {
-            ModelInvoker candidate = invokerChain.get(i);
-            if (candidate.supports(model)) {
-                return candidate;
+    private static ModelInvoker invokerFor(List<Plugins.Entry<ModelInvoker>> invokers, ModelRef model)
+            throws NoInvokerException {
+        for (Plugins.Entry<ModelInvoker> candidate : invokers) {
+            if (candidate.plugin().supports(model)) {
+                return candidate.plugin();
             }
         }
         throw new NoInvokerException(model);
     }
 
-    private static TimeoutException overran() {
-        return new TimeoutException("the invoker overran the attempt deadline");
-    }
-
-    private static Classification classify(List<FailureClassifier> classifierChain, Throwable failure) {
+    /** The highest-ranked classifier with an answer; none (or one that throws): capacity/Unknown. */
+    private static Classification classify(List<Plugins.Entry<FailureClassifier>> classifiers, Throwable failure) {
         if (failure instanceof NoInvokerException) {
             return new Classification(ReasonCode.CAPACITY, ErrorClass.NO_INVOKER);
         }
-        for (FailureClassifier classifier : classifierChain) {
+        for (Plugins.Entry<FailureClassifier> classifier : classifiers) {
             try {
-                Optional<Classification> answer = classifier.classify(failure);
+                Optional<Classification> answer = classifier.plugin().classify(failure);
                 if (answer.isPresent()) {
                     return answer.get();
                 }
@@ -462,124 +541,22 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
         return Classification.UNKNOWN;
     }
 
-    private void publishRun(boolean recording, String runId, RunRequest request, RoutePlan route, RouteType routeType,
+    private void publishRun(String runId, RunRequest request, RoutePlan route, RouteType routeType,
             List<Attempt> attempts, List<ModelTransition> transitions, RunOutcome outcome, ErrorClass errorClass,
             Instant started, Instant finished, List<String> audit, Settings current) {
-        if (!recording) {
-            return; // a record no sink receives is not built; the caller's RunResult has everything it needs
-        }
         ModelRef finalModel = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).model();
-        // a route's first attempt is its resolved model
-        ModelRef selected = route == null ? null : route.attempts().get(0);
-        hub.publish(new RunTelemetry(runId, request.taskId(), request.taskType(), request.flow(), request.jobId(), routeType,
-                route == null ? null : route.resolution().source(),
-                route == null ? null : route.requestedModel() != null ? route.requestedModel() : selected,
+        ModelRef selected = route == null || route.attempts().isEmpty() ? null : route.attempts().get(0);
+        hub.publish(new RunTelemetry(runId, request.taskId(), request.taskType(), request.flow(), request.jobId(),
+                routeType, route == null ? null : route.resolution().source(),
+                route == null ? null : route.requestedModel() != null ? route.requestedModel() : route.resolution().ref(),
                 selected, finalModel, transitions, attempts.size(), outcome,
                 outcome == RunOutcome.SUCCESS ? null : errorClass,
-                tokensIn(attempts), tokensOut(attempts), started, finished, dedupe(audit), catalogAge(finished),
+                tokensIn(attempts), tokensOut(attempts), started, finished, audit, catalogAge(finished),
                 current.configVersion()));
     }
 
     private long catalogAge(Instant now) {
         return catalog.freshness().age(now).toMillis();
-    }
-
-    /** The entries without repeats, in order; the list itself when it has none (the usual case). */
-    private static List<String> dedupe(List<String> audit) {
-        for (int i = 1; i < audit.size(); i++) {
-            for (int j = 0; j < i; j++) {
-                if (audit.get(i).equals(audit.get(j))) {
-                    return audit.stream().distinct().toList();
-                }
-            }
-        }
-        return audit;
-    }
-
-    @Override
-    public List<PluginInfo> plugins() {
-        List<PluginInfo> plugins = new ArrayList<>();
-        List<Map.Entry<Map<String, Object>, FailureClassifier>> classifierTuples = sortedTuples(classifiers);
-        for (Map.Entry<Map<String, Object>, FailureClassifier> entry : classifierTuples) {
-            plugins.add(info("classifier", entry.getKey(), entry.getValue(), true, null));
-        }
-        Map.Entry<Map<String, Object>, FallbackPolicy> current = policy;
-        if (current != null) {
-            plugins.add(info("policy", current.getKey(), current.getValue(), true, null));
-        }
-        for (Map.Entry<Map<String, Object>, ModelInvoker> entry : sortedTuples(invokers)) {
-            plugins.add(info("invoker", entry.getKey(), entry.getValue(), true, null));
-        }
-        sinks.forEach((sink, properties) -> plugins.add(info("sink", properties, sink, true, hub.stats(sink))));
-        return plugins;
-    }
-
-    private static PluginInfo info(String kind, Map<String, Object> properties, Object plugin, boolean inUse,
-            TelemetryHub.Stats stats) {
-        String bundle = Optional.ofNullable(FrameworkUtil.getBundle(plugin.getClass()))
-                .map(b -> b.getSymbolicName()).orElse("?");
-        TelemetryHub.Stats counters = stats == null ? new TelemetryHub.Stats(0, 0, 0, 0) : stats;
-        return new PluginInfo(kind, pluginName(properties, plugin), bundle, ranking(properties), inUse,
-                counters.queued(), counters.delivered(), counters.failed(), counters.dropped());
-    }
-
-    private static String pluginName(Map<String, Object> properties, Object plugin) {
-        Object name = properties.get(PluginProperties.NAME);
-        return name != null ? name.toString() : plugin.getClass().getName();
-    }
-
-    private static int ranking(Map<String, Object> properties) {
-        Object ranking = properties.get(Constants.SERVICE_RANKING);
-        return ranking instanceof Integer ? (Integer) ranking : 0;
-    }
-
-    private static <S> FallbackPolicy policyOf(Map.Entry<Map<String, Object>, FallbackPolicy> entry) {
-        return entry == null ? null : entry.getValue();
-    }
-
-    /** Highest ranking first, then lowest service id: the order plugins are consulted in. */
-    private static <S> List<Map.Entry<Map<String, Object>, S>> sortedTuples(List<Map.Entry<Map<String, Object>, S>> tuples) {
-        List<Map.Entry<Map<String, Object>, S>> sorted = new ArrayList<>(tuples);
-        sorted.sort(Comparator.<Map.Entry<Map<String, Object>, S>>comparingInt(e -> -ranking(e.getKey()))
-                .thenComparingLong(e -> serviceId(e.getKey())));
-        return sorted;
-    }
-
-    private static <S> List<S> ranked(List<Map.Entry<Map<String, Object>, S>> tuples) {
-        return sortedTuples(tuples).stream().map(Map.Entry::getValue).toList();
-    }
-
-    /**
-     * Plugins in the order they are consulted, sorted once per set of bound services: a dynamic
-     * field reference is replaced whole whenever a service binds, unbinds or changes its
-     * properties, so a list that is still the same object needs no new sort.
-     */
-    private record Ranked<S>(List<Map.Entry<Map<String, Object>, S>> source, List<S> plugins) {
-    }
-
-    private List<FailureClassifier> classifierChain() {
-        List<Map.Entry<Map<String, Object>, FailureClassifier>> tuples = this.classifiers;
-        Ranked<FailureClassifier> memo = rankedClassifiers;
-        if (memo.source() != tuples) {
-            memo = new Ranked<>(tuples, ranked(tuples));
-            rankedClassifiers = memo;
-        }
-        return memo.plugins();
-    }
-
-    private List<ModelInvoker> invokerChain() {
-        List<Map.Entry<Map<String, Object>, ModelInvoker>> tuples = this.invokers;
-        Ranked<ModelInvoker> memo = rankedInvokers;
-        if (memo.source() != tuples) {
-            memo = new Ranked<>(tuples, ranked(tuples));
-            rankedInvokers = memo;
-        }
-        return memo.plugins();
-    }
-
-    private static long serviceId(Map<String, Object> properties) {
-        Object id = properties.get(Constants.SERVICE_ID);
-        return id instanceof Long ? (Long) id : Long.MAX_VALUE;
     }
 
     /** No invoker supports the model: the attempt fails as capacity/NoInvoker and the plan goes on. */

