@@ -112,6 +112,9 @@ final class ConfigParser {
     static final Duration TOTAL_MAX = Duration.ofMinutes(30);
     static final Duration DEADLINE_MIN = Duration.ofSeconds(1);
     static final Duration DEADLINE_MAX = Duration.ofHours(24);
+    static final Duration TIMEOUT_MIN = Duration.ofMillis(100);
+    static final Duration COOLDOWN_MIN = Duration.ofSeconds(1);
+    static final String LONGER_THAN = "must not be longer than %s (%s)";
 
     private static final String ROOT = "$";
     private static final List<String> TOP_KEYS = List.of("modelManagement");
@@ -120,7 +123,8 @@ final class ConfigParser {
     private static final List<String> CATALOG_KEYS =
             List.of("opencodeUrl", "refreshInterval", "connectTimeout", "totalTimeout", "maxResponseBytes");
     private static final List<String> ROUTING_KEYS =
-            List.of("fallbackChain", "taskPolicies", "attemptBudget", "runDeadline", "routeTypes");
+            List.of("fallbackChain", "taskPolicies", "attemptBudget", "runDeadline", "firstTokenTimeout", "stallTimeout",
+                    "attemptTimeout", "cooldownMax", "routeTypes");
     private static final List<String> TASK_KEYS = Stream.of(TaskType.values()).map(TaskType::wireName).toList();
 
     /*
@@ -544,7 +548,18 @@ final class ConfigParser {
                 }
             });
             Long budget = whole(value(m, "attemptBudget"), 1, 20, ATTEMPT_BUDGET, d.attemptBudget());
-            Duration deadline = duration(value(m, "runDeadline"), DEADLINE_MIN, DEADLINE_MAX, d.runDeadline());
+            Node runNode = value(m, "runDeadline");
+            Node attemptNode = value(m, "attemptTimeout");
+            Duration deadline = duration(runNode, DEADLINE_MIN, DEADLINE_MAX, d.runDeadline());
+            Duration attempt = duration(attemptNode, TIMEOUT_MIN, DEADLINE_MAX, d.attemptTimeout());
+            Duration firstToken = duration(value(m, "firstTokenTimeout"), TIMEOUT_MIN, DEADLINE_MAX, d.firstTokenTimeout());
+            Duration stall = duration(value(m, "stallTimeout"), TIMEOUT_MIN, DEADLINE_MAX, d.stallTimeout());
+            Duration cooldownMax = duration(value(m, "cooldownMax"), COOLDOWN_MIN, DEADLINE_MAX, d.cooldownMax());
+            // every limit sits inside the next one; only values written in the file are held to it
+            // (a default larger than a written limit is simply cut to it by the router)
+            notLonger(value(m, "firstTokenTimeout"), firstToken, attemptNode, attempt, "attemptTimeout");
+            notLonger(value(m, "stallTimeout"), stall, attemptNode, attempt, "attemptTimeout");
+            notLonger(attemptNode, attempt, runNode, deadline, "runDeadline");
             Map<String, RouteType> routeTypes = new TreeMap<>();
             object(value(m, "routeTypes"), null).forEach((provider, member) -> {
                 if (!ModelRef.isValidProviderId(provider)) {
@@ -560,7 +575,8 @@ final class ConfigParser {
                 }
             });
             return errors() > before ? null : build(section, path,
-                    () -> new RoutingSettings(chain, policies, budget.intValue(), deadline, routeTypes));
+                    () -> new RoutingSettings(chain, policies, budget.intValue(), deadline, routeTypes, firstToken, stall,
+                            attempt, cooldownMax));
         }
 
         private List<ModelRef> fallbackChain(Node node) {
@@ -664,6 +680,14 @@ final class ConfigParser {
             return null;
         }
 
+        /** Reports {@code inner} when both it and {@code outer} are written and it is the longer. */
+        private void notLonger(Node inner, Duration innerValue, Node outer, Duration outerValue, String outerName) {
+            if (present(inner) && present(outer) && innerValue != null && outerValue != null
+                    && innerValue.compareTo(outerValue) > 0) {
+                error(inner, String.format(Locale.ROOT, LONGER_THAN, outerName, outerValue));
+            }
+        }
+
         /** @return the integer, {@code absent} when not given, or null after reporting a problem */
         private Long whole(Node node, long min, long max, String rule, long absent) {
             if (!present(node)) {
@@ -740,6 +764,10 @@ final class ConfigParser {
         routing.taskPolicies().forEach((type, ref) -> line(text, "routing.taskPolicies." + type.wireName(), ref));
         line(text, "routing.attemptBudget", routing.attemptBudget());
         line(text, "routing.runDeadline", routing.runDeadline());
+        line(text, "routing.firstTokenTimeout", routing.firstTokenTimeout());
+        line(text, "routing.stallTimeout", routing.stallTimeout());
+        line(text, "routing.attemptTimeout", routing.attemptTimeout());
+        line(text, "routing.cooldownMax", routing.cooldownMax());
         routing.routeTypes().forEach((provider, type) -> line(text, "routing.routeTypes." + provider, type.wireName()));
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));

@@ -49,6 +49,7 @@ class ConfigParserTest {
     private static final String CONNECT = "must be an ISO-8601 duration such as PT30S, between PT0.1S and PT5M";
     private static final String TOTAL = "must be an ISO-8601 duration such as PT30S, between PT1S and PT30M";
     private static final String DEADLINE = "must be an ISO-8601 duration such as PT30S, between PT1S and PT24H";
+    private static final String TIMEOUT = "must be an ISO-8601 duration such as PT30S, between PT0.1S and PT24H";
     private static final String TOTAL_BELOW_CONNECT = "must not be shorter than connectTimeout";
     private static final String BYTES = "must be a whole number of bytes between 1024 and 1073741824";
     private static final String BUDGET = "must be a whole number between 1 and 20";
@@ -64,7 +65,7 @@ class ConfigParserTest {
     private static final String UNKNOWN_FLOW =
             UNKNOWN + "interactiveAssistant, scheduledTasks, heartbeat, watchdogFailures";
     private static final String UNKNOWN_ROUTING =
-            UNKNOWN + "fallbackChain, taskPolicies, attemptBudget, runDeadline, routeTypes";
+            UNKNOWN + "fallbackChain, taskPolicies, attemptBudget, runDeadline, firstTokenTimeout, stallTimeout, attemptTimeout, cooldownMax, routeTypes";
 
     private final ConfigParser parser = new ConfigParser();
 
@@ -197,6 +198,7 @@ class ConfigParserTest {
                     List.of(ref("openai-codex/gpt-5.3-codex"), ref("openai/gpt-5.2"), ref("openai/gpt-5o")),
                     Map.of(TaskType.CODING, ref("openai-codex/gpt-5.3-codex")),
                     3, Duration.ofMinutes(10), Map.of("openai-codex", RouteType.SUBSCRIPTION)));
+            assertThat(config.routing().attemptTimeout()).isEqualTo(RoutingSettings.DEFAULT_ATTEMPT_TIMEOUT);
         }
 
         @Test
@@ -349,6 +351,11 @@ class ConfigParserTest {
                     Arguments.of("routing", "attemptBudget", "false", "", 0, BUDGET),
                     Arguments.of("routing", "runDeadline", "'PT24H0.001S'", "", 0, DEADLINE),
                     Arguments.of("routing", "runDeadline", "'PT0S'", "", 0, DEADLINE),
+                    Arguments.of("routing", "firstTokenTimeout", "'PT0.05S'", "", 0, TIMEOUT),
+                    Arguments.of("routing", "stallTimeout", "'30s'", "", 0, TIMEOUT),
+                    Arguments.of("routing", "attemptTimeout", "30", "", 0, TIMEOUT),
+                    Arguments.of("routing", "cooldownMax", "'PT0.5S'", "", 0,
+                            "must be an ISO-8601 duration such as PT30S, between PT1S and PT24H"),
                     Arguments.of("routing", "fallbackChain", "'openai/gpt-5.2'", "", 0, CHAIN_ARRAY),
                     Arguments.of("routing", "fallbackChain", "{'0': 'openai/gpt-5.2'}", "", 0, CHAIN_ARRAY),
                     Arguments.of("routing", "fallbackChain", "['a/b', null]", "[1]", 8, MODEL_REF),
@@ -383,6 +390,25 @@ class ConfigParserTest {
             assertRejected(parse(field("routing", "fallbackChain", chain)), error("modelManagement.routing.fallbackChain",
                     3, 22, "must be an array of at most 16 model references"));
             assertThat(parse(field("routing", "fallbackChain", chain.replace(", 'p/m16'", ""))).valid()).isTrue();
+        }
+
+        @Test
+        void parsesTheDeadlinesAndHoldsWrittenOnesInsideEachOther() {
+            ConfigCheck check = parse("{'modelManagement': {'routing': {'firstTokenTimeout': 'PT0.5S', 'stallTimeout': 'PT2S',"
+                    + " 'attemptTimeout': 'PT1M', 'runDeadline': 'PT2M', 'cooldownMax': 'PT5M'}}}");
+            assertThat(check.problems()).isEmpty();
+            RoutingSettings routing = check.config().routing();
+            assertThat(routing.firstTokenTimeout()).isEqualTo(Duration.ofMillis(500));
+            assertThat(routing.stallTimeout()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(routing.attemptTimeout()).isEqualTo(Duration.ofMinutes(1));
+            assertThat(routing.cooldownMax()).isEqualTo(Duration.ofMinutes(5));
+            assertRejected(parse("{'modelManagement': {'routing': {'firstTokenTimeout': 'PT2M', 'attemptTimeout': 'PT1M'}}}"),
+                    error("modelManagement.routing.firstTokenTimeout", 1, 55, "must not be longer than attemptTimeout (PT1M)"));
+            assertRejected(parse("{'modelManagement': {'routing': {'attemptTimeout': 'PT20M', 'runDeadline': 'PT10M'}}}"),
+                    error("modelManagement.routing.attemptTimeout", 1, 52, "must not be longer than runDeadline (PT10M)"));
+            // a default longer than a written limit is not an error: the router cuts it to that limit
+            assertThat(parse("{'modelManagement': {'routing': {'runDeadline': 'PT1M'}}}").valid()).isTrue();
+            assertThat(parse("{}").config().routing().firstTokenTimeout()).isEqualTo(Duration.ofSeconds(30));
         }
 
         @Test
