@@ -40,8 +40,14 @@ final class FailureRules {
     static final ErrorClass MALFORMED_RESPONSE = ErrorClass.of("MalformedResponse");
     /** The provider's content filter refused the prompt or the answer. */
     static final ErrorClass CONTENT_FILTERED = ErrorClass.of("ContentFiltered");
+    /** Nothing came from the provider within the first-token timeout. */
+    static final ErrorClass FIRST_TOKEN_TIMEOUT = ErrorClass.of("FirstTokenTimeout");
+    /** The provider's answer stopped for the stall timeout after it had begun. */
+    static final ErrorClass STALL_TIMEOUT = ErrorClass.of("StallTimeout");
 
     static final Classification TIMEOUT = of(ReasonCode.TIMEOUT, ErrorClass.TIMEOUT_ERROR);
+    static final Classification NO_FIRST_TOKEN = of(ReasonCode.TIMEOUT, FIRST_TOKEN_TIMEOUT);
+    static final Classification STALLED = of(ReasonCode.TIMEOUT, STALL_TIMEOUT);
     static final Classification PROVIDER_5XX = of(ReasonCode.PROVIDER_5XX, ErrorClass.PROVIDER_5XX);
     static final Classification CONNECTION = of(ReasonCode.PROVIDER_5XX, ErrorClass.CONNECTION_ERROR);
     static final Classification RETRYING = of(ReasonCode.PROVIDER_5XX, PROVIDER_RETRYING);
@@ -129,6 +135,10 @@ final class FailureRules {
             // reported as PROVIDER_RETRYING, so every ABORTED is a timeout
             case TIMEOUT, ABORTED:
                 return TIMEOUT;
+            case FIRST_TOKEN_TIMEOUT:
+                return NO_FIRST_TOKEN;
+            case STALL_TIMEOUT:
+                return STALLED;
             case CONNECTION:
                 return CONNECTION;
             case AUTH:

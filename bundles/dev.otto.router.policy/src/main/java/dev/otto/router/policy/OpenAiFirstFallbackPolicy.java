@@ -20,10 +20,8 @@ import org.osgi.service.component.annotations.Component;
  * chain {@value #DEFAULT_CHAIN_TEXT} of design 021 (A2); and a run goes on to the next model after
  * every failure except those in {@link #STOP_ON}, where every model would fail the same way.
  *
- * <p>Both decisions are pure functions of their arguments: no clock, no randomness, no I/O, and
- * no state that an answer depends on (the policy only remembers which chain it last found without
- * repeats, to answer the usual case, the same configured chain run after run, without checking
- * it again). The chain does not depend on the request: the resolved model comes first in the plan
+ * <p>Both decisions are pure functions of their arguments: no clock, no randomness, no I/O, no
+ * state. The chain does not depend on the request: the resolved model comes first in the plan
  * anyway, and the same fallbacks for every run keep plans easy to predict.
  */
 // a negative ranking: any FallbackPolicy an administrator adds is used instead
@@ -51,41 +49,13 @@ public final class OpenAiFirstFallbackPolicy implements FallbackPolicy {
      */
     public static final Set<ErrorClass> STOP_ON = Set.of(ErrorClass.INVALID_REQUEST);
 
-    /**
-     * The chain last found without repeats. Both possible chains are immutable (RoutingSettings
-     * copies its chain), so the same object has the same models: it needs no second check.
-     */
-    private volatile List<ModelRef> withoutRepeats = DEFAULT_CHAIN;
-
     @Override
     public List<ModelRef> fallbackChain(RunRequest request, RoutingSettings settings) {
         Objects.requireNonNull(request, "request must not be null");
         Objects.requireNonNull(settings, "settings must not be null");
         List<ModelRef> chain = settings.fallbackChain().isEmpty() ? DEFAULT_CHAIN : settings.fallbackChain();
-        if (chain == withoutRepeats) {
-            return chain;
-        }
-        // the router drops repeats too; doing it here keeps the chain shown by the policy honest.
-        // A chain without repeats, the usual case, is returned as it is, with no set built per run
-        if (hasRepeat(chain)) {
-            return List.copyOf(new LinkedHashSet<>(chain));
-        }
-        withoutRepeats = chain;
-        return chain;
-    }
-
-    private static boolean hasRepeat(List<ModelRef> chain) {
-        if (chain.size() > 16) {
-            return new LinkedHashSet<>(chain).size() != chain.size();
-        }
-        for (int i = 1; i < chain.size(); i++) {
-            for (int j = 0; j < i; j++) {
-                if (chain.get(i).equals(chain.get(j))) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        // without repeats, so that the chain otto:config shows is the one tried
+        return List.copyOf(new LinkedHashSet<>(chain));
     }
 
     @Override
