@@ -53,19 +53,6 @@ class OpenAiFirstFallbackPolicyTest {
         assertThat(policy.fallbackChain(REQUEST, settings)).containsExactly(GEMINI, CLAUDE, GPT52);
     }
 
-    /** The chain the policy remembers as free of repeats never stands for another one. */
-    @Test
-    void aRememberedChainDoesNotStandForAnotherOne() {
-        RoutingSettings clean = settings(List.of(CLAUDE, GEMINI));
-        RoutingSettings repeats = settings(List.of(GEMINI, CLAUDE, GEMINI));
-        for (int i = 0; i < 3; i++) {
-            assertThat(policy.fallbackChain(REQUEST, clean)).isSameAs(clean.fallbackChain());
-            assertThat(policy.fallbackChain(REQUEST, repeats)).containsExactly(GEMINI, CLAUDE);
-            assertThat(policy.fallbackChain(REQUEST, RoutingSettings.DEFAULTS)).containsExactly(CODEX, GPT52, GPT5O);
-            assertThat(policy.fallbackChain(REQUEST, settings(List.of(CLAUDE, GEMINI, CLAUDE)))).containsExactly(CLAUDE, GEMINI);
-        }
-    }
-
     @Test
     void theChainIsUnmodifiable() {
         List<ModelRef> chain = policy.fallbackChain(REQUEST, RoutingSettings.DEFAULTS);
