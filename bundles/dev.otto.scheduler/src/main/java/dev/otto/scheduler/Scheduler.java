@@ -28,6 +28,7 @@ import dev.otto.api.routing.Attempt;
 import dev.otto.api.routing.ErrorClass;
 import dev.otto.api.routing.ModelRouter;
 import dev.otto.api.routing.ReasonCode;
+import dev.otto.api.routing.Resolution;
 import dev.otto.api.routing.ResolutionSource;
 import dev.otto.api.routing.RoutingException;
 import dev.otto.api.routing.RunOutcome;
@@ -320,7 +321,8 @@ final class Scheduler {
                     result.attempts(), ReasonCode.CAPACITY, ErrorClass.UNKNOWN, result.tokensIn(), result.tokensOut());
         } catch (RoutingException e) {
             List<Attempt> attempts = e.attempts();
-            return end(outcomeOf(e.outcome(), claim), e.runId(), resolutionOf(request), attempts, e.finalReason(),
+            return end(outcomeOf(e.outcome(), claim), e.runId(),
+                    e.resolution().map(Resolution::source).orElse(null), attempts, e.finalReason(),
                     e.finalErrorClass(), attempts.stream().mapToLong(Attempt::tokensIn).sum(),
                     attempts.stream().mapToLong(Attempt::tokensOut).sum());
         } catch (RuntimeException e) {
@@ -346,15 +348,6 @@ final class Scheduler {
             return JobRunOutcome.ABORTED;
         }
         return outcome == RunOutcome.TIMED_OUT ? JobRunOutcome.TIMED_OUT : JobRunOutcome.FAILED;
-    }
-
-    /** Which rule chose the first model of a failed run: the router's plan of the same request (pure). */
-    private ResolutionSource resolutionOf(RunRequest request) {
-        try {
-            return router.plan(request).resolution().source();
-        } catch (RuntimeException noModel) {
-            return null;
-        }
     }
 
     /** Counts failures in a row and routes the watchdog run once per streak. */

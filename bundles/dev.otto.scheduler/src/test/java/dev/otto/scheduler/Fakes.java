@@ -26,6 +26,8 @@ import dev.otto.api.job.NoSuchJobException;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.model.RouteType;
+import dev.otto.api.config.RoutingSettings;
+import dev.otto.api.routing.ActiveRouting;
 import dev.otto.api.routing.Attempt;
 import dev.otto.api.routing.ErrorClass;
 import dev.otto.api.routing.ModelRouter;
@@ -183,12 +185,17 @@ final class Fakes {
             }
         }
 
+        /** The scheduler takes a failed run's resolution from the run itself and never plans again. */
         @Override
         public RoutePlan plan(RunRequest request) {
-            Resolution resolution = resolution(request);
-            return new RoutePlan(resolution, resolution.ref(), "test", List.of(resolution.ref()), RouteType.API_KEY,
-                    List.of());
+            throw new UnsupportedOperationException("the scheduler must not plan a run it has run");
         }
+
+        @Override
+        public ActiveRouting active() {
+            return new ActiveRouting(RoutingSettings.DEFAULTS, "defaults", List.of(), "test", 1);
+        }
+
 
         static Resolution resolution(RunRequest request) {
             return request.jobModelRef() != null ? Resolution.of(request.jobModelRef(), ResolutionSource.JOB)
@@ -208,7 +215,8 @@ final class Fakes {
                     new Attempt(1, model, reason, errorClass, Instant.EPOCH, Duration.ZERO, 0, 0),
                     new Attempt(2, DEFAULT.equals(model) ? ModelRef.parse("openai/gpt-5.2") : DEFAULT, reason, errorClass,
                             Instant.EPOCH, Duration.ZERO, 0, 0));
-            return new RoutingException("r-" + request.taskId(), request.taskId(), outcome, attempts, reason, errorClass,
+            return new RoutingException("r-" + request.taskId(), request.taskId(), resolution(request), outcome, attempts,
+                    List.of(), reason, errorClass,
                     null);
         }
 
