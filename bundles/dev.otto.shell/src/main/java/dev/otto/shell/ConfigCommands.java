@@ -24,9 +24,12 @@ import dev.otto.api.config.ConfigProblem;
 import dev.otto.api.config.ConfigStatus;
 import dev.otto.api.config.ModelManagementConfig;
 import dev.otto.api.config.OttoConfiguration;
+import dev.otto.api.config.RoutingSettings;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.model.TaskType;
+import dev.otto.api.routing.ActiveRouting;
+import dev.otto.api.routing.ModelRouter;
 
 /** {@code otto:config} and {@code otto:config-check}: what configuration is in force, and is a file valid. */
 // immediate: the hyphenated alias services live as long as the component, not just one call
@@ -41,6 +44,10 @@ public final class ConfigCommands {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile OttoConfiguration configuration;
+
+    // what the router really applies: the bound policy may replace the configured chain and budget
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ModelRouter router;
 
     private final Clock clock;
     private CommandAliases aliases;
@@ -63,18 +70,33 @@ public final class ConfigCommands {
         this.clock = clock;
     }
 
-    ConfigCommands(OttoConfiguration configuration, Clock clock) {
+    ConfigCommands(OttoConfiguration configuration, ModelRouter router, Clock clock) {
         this(clock);
         this.configuration = configuration;
+        this.router = router;
     }
 
     @Descriptor("Show the config file, whether its newest version applied or was rejected (and why), "
-            + "the version id in force, when it was applied, and every effective value")
+            + "the version id in force, when it was applied, every effective value, and the fallback chain, attempt "
+            + "budget and deadlines the router really applies (with where the chain comes from)")
     public String config(
             @Descriptor("print JSON instead of text")
             @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
         ConfigStatus status = service().status();
-        return json ? Json.write(statusJson(status)) : statusText(status);
+        ActiveRouting active = active(router);
+        return json ? Json.write(statusJson(status, active)) : statusText(status, active);
+    }
+
+    /** The routing in force, or null when no router is bound (or it cannot say). */
+    private static ActiveRouting active(ModelRouter router) {
+        if (router == null) {
+            return null;
+        }
+        try {
+            return router.active();
+        } catch (RuntimeException cannotSay) {
+            return null;
+        }
     }
 
     @Descriptor("Validate a config file without applying it; fails listing each problem (file:line:column: path: rule)")
@@ -103,7 +125,7 @@ public final class ConfigCommands {
         return current;
     }
 
-    private String statusText(ConfigStatus status) {
+    private String statusText(ConfigStatus status, ActiveRouting active) {
         ModelManagementConfig config = status.applied();
         StringBuilder out = new StringBuilder();
         TextTable head = new TextTable("CONFIG", "");
@@ -120,18 +142,7 @@ public final class ConfigCommands {
             flows.row(flow.wireName(), config.flowDefaults().forFlow(flow).map(ModelRef::toString).orElse(GLOBAL_DEFAULT));
         }
         out.append(System.lineSeparator()).append(flows);
-        TextTable routing = new TextTable("ROUTING", "VALUE");
-        routing.row("fallbackChain", config.routing().fallbackChain().isEmpty() ? "(none)"
-                : config.routing().fallbackChain().stream().map(ModelRef::toString).collect(Collectors.joining(" -> ")));
-        routing.row("attemptBudget", config.routing().attemptBudget() == 0
-                ? config.routing().effectiveAttemptBudget() + " (default: 1 + chain length)"
-                : String.valueOf(config.routing().attemptBudget()));
-        routing.row("runDeadline", config.routing().runDeadline());
-        for (TaskType type : TaskType.values()) {
-            config.routing().taskPolicyFor(type).ifPresent(ref -> routing.row("taskPolicies." + type.wireName(), ref));
-        }
-        config.routing().routeTypes().forEach((provider, type) -> routing.row("routeTypes." + provider, type.wireName()));
-        out.append(System.lineSeparator()).append(routing);
+        out.append(System.lineSeparator()).append(routingTable(config, active));
         TextTable catalog = new TextTable("CATALOG", "VALUE");
         catalog.row("opencodeUrl", config.catalog().opencodeUrl());
         catalog.row("refreshInterval", config.catalog().refreshInterval());
@@ -142,12 +153,45 @@ public final class ConfigCommands {
         return out.toString();
     }
 
+    /**
+     * The routing the router applies when it runs (its chain, with where that comes from, and its
+     * budget), else the configured values, saying the router is not running.
+     */
+    private static TextTable routingTable(ModelManagementConfig config, ActiveRouting active) {
+        RoutingSettings settings = active == null ? config.routing() : active.settings();
+        TextTable routing = new TextTable("ROUTING", "VALUE");
+        if (active == null) {
+            routing.row("router", "not running: the values below are the configured ones; the fallback policy's "
+                    + "chain is unknown ('otto:status' says why)");
+            routing.row("fallbackChain", RoutingText.chain(settings.fallbackChain()) + " (routing.fallbackChain)");
+            routing.row("attemptBudget", settings.attemptBudget() == 0
+                    ? settings.effectiveAttemptBudget() + " (default: 1 + chain length)"
+                    : String.valueOf(settings.attemptBudget()));
+        } else {
+            routing.row("router", "running, config version " + active.configVersion()
+                    + (active.configVersion().equals(config.versionId()) ? "" : " (not yet the version above)"));
+            routing.row("fallbackChain", RoutingText.chain(active.fallbackChain()) + " (" + active.chainSource() + ")");
+            routing.row("attemptBudget", active.attemptBudget()
+                    + (settings.attemptBudget() == 0 ? " (default: 1 + chain length)" : ""));
+        }
+        routing.row("firstTokenTimeout", settings.firstTokenTimeout());
+        routing.row("stallTimeout", settings.stallTimeout());
+        routing.row("attemptTimeout", settings.attemptTimeout());
+        routing.row("runDeadline", settings.runDeadline());
+        routing.row("cooldownMax", settings.cooldownMax());
+        for (TaskType type : TaskType.values()) {
+            settings.taskPolicyFor(type).ifPresent(ref -> routing.row("taskPolicies." + type.wireName(), ref));
+        }
+        settings.routeTypes().forEach((provider, type) -> routing.row("routeTypes." + provider, type.wireName()));
+        return routing;
+    }
+
     private static String problems(List<ConfigProblem> problems, Path file) {
         return problems.size() + (problems.size() == 1 ? " problem:" : " problems:")
                 + problems.stream().map(p -> System.lineSeparator() + "  " + p.describe(file)).collect(Collectors.joining());
     }
 
-    private Map<String, Object> statusJson(ConfigStatus status) {
+    private Map<String, Object> statusJson(ConfigStatus status, ActiveRouting active) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("file", status.file().toString());
         json.put("state", status.state().name().toLowerCase(java.util.Locale.ROOT));
@@ -155,6 +199,7 @@ public final class ConfigCommands {
         json.put("applied_at", status.appliedAt().toString());
         json.put("problems", problemsJson(status.problems()));
         json.put("effective", effectiveJson(status.applied()));
+        json.put("router", routerJson(active));
         return json;
     }
 
@@ -181,6 +226,21 @@ public final class ConfigCommands {
         return list;
     }
 
+    /** What the router applies, or {@code running: false}. */
+    private static Map<String, Object> routerJson(ActiveRouting active) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("running", active != null);
+        if (active != null) {
+            json.put("config_version", active.configVersion());
+            json.put("fallback_chain", active.fallbackChain().stream().map(ModelRef::toString).collect(Collectors.toList()));
+            json.put("chain_source", active.chainSource());
+            json.put("attempt_budget", active.attemptBudget());
+            json.put("deadlines", RoutingText.deadlinesJson(RoutingText.deadlines(active.settings())));
+            json.put("cooldown_max", active.settings().cooldownMax().toString());
+        }
+        return json;
+    }
+
     private static Map<String, Object> effectiveJson(ModelManagementConfig config) {
         Map<String, Object> flows = new LinkedHashMap<>();
         for (Flow flow : Flow.values()) {
@@ -193,6 +253,10 @@ public final class ConfigCommands {
         routing.put("taskPolicies", policies);
         routing.put("attemptBudget", config.routing().effectiveAttemptBudget());
         routing.put("runDeadline", config.routing().runDeadline().toString());
+        routing.put("firstTokenTimeout", config.routing().firstTokenTimeout().toString());
+        routing.put("stallTimeout", config.routing().stallTimeout().toString());
+        routing.put("attemptTimeout", config.routing().attemptTimeout().toString());
+        routing.put("cooldownMax", config.routing().cooldownMax().toString());
         Map<String, Object> routeTypes = new LinkedHashMap<>();
         config.routing().routeTypes().forEach((provider, type) -> routeTypes.put(provider, type.wireName()));
         routing.put("routeTypes", routeTypes);

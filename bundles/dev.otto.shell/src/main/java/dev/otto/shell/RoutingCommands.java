@@ -1,5 +1,7 @@
 package dev.otto.shell;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +25,7 @@ import dev.otto.api.routing.ModelRouter;
 import dev.otto.api.routing.RoutePlan;
 import dev.otto.api.routing.RoutingPlugins;
 import dev.otto.api.routing.RunRequest;
+import dev.otto.api.routing.SkippedModel;
 
 /** {@code otto:resolve}, {@code otto:plan} and {@code otto:plugins}: what the router would do, and with which plugins. */
 @Component(service = RoutingCommands.class, immediate = true, property = {
@@ -45,10 +48,14 @@ public final class RoutingCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile JobRepository jobs;
 
+    private final Clock clock;
+
     public RoutingCommands() {
+        this(null, null, null, Clock.systemUTC());
     }
 
-    RoutingCommands(ModelRouter router, RoutingPlugins plugins, JobRepository jobs) {
+    RoutingCommands(ModelRouter router, RoutingPlugins plugins, JobRepository jobs, Clock clock) {
+        this.clock = clock;
         this.router = router;
         this.plugins = plugins;
         this.jobs = jobs;
@@ -91,8 +98,9 @@ public final class RoutingCommands {
         return table.toString();
     }
 
-    @Descriptor("Show the attempt plan of a run: the resolved model, then the fallback chain without repeats, "
-            + "cut to the attempt budget, with the route type and the audit the plan implies")
+    @Descriptor("Show the attempt plan of a run: the resolved model and why, then the fallback chain without repeats "
+            + "cut to the attempt budget, the models skipped (not in the catalog, cooling down until when) and why, "
+            + "the route type, the audit the plan implies, the catalog snapshot id and the deadlines")
     public String plan(
             @Descriptor("the task type: coding, orchestration, analysis or general")
             @Parameter(names = "--task-type", absentValue = "") String taskType,
@@ -118,24 +126,64 @@ public final class RoutingCommands {
             request = request.withRouteType(RouteType.fromWire(routeType));
         }
         RoutePlan plan = router().plan(request);
-        if (json) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("resolution", Map.of("model", plan.resolution().ref().toString(),
-                    "source", plan.resolution().source().wireName(), "why", plan.explanation()));
-            out.put("attempts", plan.attempts().stream().map(ModelRef::toString).collect(Collectors.toList()));
-            out.put("route_type", plan.routeType().wireName());
-            out.put("policy_audit", plan.policyAudit());
-            return Json.write(out);
+        Instant now = clock.instant();
+        return json ? Json.write(planJson(plan, now)) : planText(plan, now);
+    }
+
+    /** Resolution and why, attempts, skipped models, then route type, audit, catalog snapshot and deadlines. */
+    static String planText(RoutePlan plan, Instant now) {
+        String nl = System.lineSeparator();
+        StringBuilder out = new StringBuilder();
+        out.append("resolved ").append(plan.resolution().ref()).append(" (").append(plan.resolution().source().wireName())
+                .append("): ").append(plan.explanation()).append(nl);
+        if (plan.requestedModel() != null && !plan.requestedModel().equals(plan.resolution().ref())) {
+            out.append("requested ").append(plan.requestedModel())
+                    .append(", which is not in the catalog: the run begins with the global default instead").append(nl);
         }
-        TextTable attempts = new TextTable("ATTEMPT", "MODEL");
-        for (int i = 0; i < plan.attempts().size(); i++) {
-            attempts.row(i + 1, plan.attempts().get(i));
+        out.append(nl);
+        if (plan.attempts().isEmpty()) {
+            out.append("No model to try now: every candidate is skipped (see below).").append(nl);
+        } else {
+            TextTable attempts = new TextTable("ATTEMPT", "MODEL");
+            for (int i = 0; i < plan.attempts().size(); i++) {
+                attempts.row(i + 1, plan.attempts().get(i));
+            }
+            out.append(attempts);
         }
-        return "resolved " + plan.resolution().ref() + " (" + plan.resolution().source().wireName() + "): "
-                + plan.explanation() + System.lineSeparator()
-                + "route type " + plan.routeType().wireName()
-                + (plan.policyAudit().isEmpty() ? "" : ", audit " + String.join(", ", plan.policyAudit()))
-                + System.lineSeparator() + System.lineSeparator() + attempts;
+        out.append(nl);
+        if (plan.skipped().isEmpty()) {
+            out.append("No model skipped.").append(nl);
+        } else {
+            TextTable skipped = new TextTable("SKIPPED", "REASON", "ERROR CLASS", "UNTIL");
+            for (SkippedModel s : plan.skipped()) {
+                skipped.row(s.model(), s.reason().wireName(), s.errorClass(),
+                        s.until() == null ? null : RoutingText.until(s.until(), now));
+            }
+            out.append(skipped);
+        }
+        TextTable facts = new TextTable("PLAN", "VALUE");
+        facts.row("route type", plan.routeType().wireName());
+        facts.row("audit", plan.policyAudit().isEmpty() ? "(none)" : String.join(", ", plan.policyAudit()));
+        facts.row("catalog snapshot", plan.catalogSnapshotId());
+        facts.row("deadlines", RoutingText.deadlines(plan.deadlines()));
+        return out.append(nl).append(facts).toString();
+    }
+
+    static Map<String, Object> planJson(RoutePlan plan, Instant now) {
+        Map<String, Object> resolution = new LinkedHashMap<>();
+        resolution.put("model", plan.resolution().ref().toString());
+        resolution.put("source", plan.resolution().source().wireName());
+        resolution.put("why", plan.explanation());
+        resolution.put("requested_model", plan.requestedModel() == null ? null : plan.requestedModel().toString());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("resolution", resolution);
+        out.put("attempts", plan.attempts().stream().map(ModelRef::toString).collect(Collectors.toList()));
+        out.put("skipped", RoutingText.skippedJson(plan.skipped(), now));
+        out.put("route_type", plan.routeType().wireName());
+        out.put("policy_audit", plan.policyAudit());
+        out.put("catalog_snapshot_id", plan.catalogSnapshotId());
+        out.put("deadlines", RoutingText.deadlinesJson(plan.deadlines()));
+        return out;
     }
 
     @Descriptor("Show the plugins the router uses: classifiers, fallback policy, invokers and telemetry sinks, "
@@ -145,7 +193,7 @@ public final class RoutingCommands {
             @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
         RoutingPlugins current = plugins;
         if (current == null) {
-            throw new IllegalStateException("the router (bundle dev.otto.router) is not running; 'otto:status' says why");
+            throw new IllegalStateException(RoutingText.ROUTER_NOT_RUNNING);
         }
         List<RoutingPlugins.PluginInfo> list = current.plugins();
         if (json) {
@@ -177,7 +225,7 @@ public final class RoutingCommands {
     private ModelRouter router() {
         ModelRouter current = router;
         if (current == null) {
-            throw new IllegalStateException("the router (bundle dev.otto.router) is not running; 'otto:status' says why");
+            throw new IllegalStateException(RoutingText.ROUTER_NOT_RUNNING);
         }
         return current;
     }

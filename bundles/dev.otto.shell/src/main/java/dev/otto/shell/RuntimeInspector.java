@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -23,6 +25,10 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.component.runtime.dto.ReferenceDTO;
 import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 
+import dev.otto.api.opencode.OpenCodeConnection;
+import dev.otto.api.opencode.OpenCodeStatus;
+import dev.otto.api.routing.Cooldown;
+import dev.otto.api.routing.ModelRouter;
 import dev.otto.api.runtime.OttoPaths;
 
 /** Reads the live state of the framework and of Declarative Services into a {@link RuntimeStatus}. */
@@ -36,14 +42,23 @@ final class RuntimeInspector {
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
     private final OttoPaths paths;
+    private final Clock clock;
 
-    RuntimeInspector(BundleContext context, ServiceComponentRuntime scr, OttoPaths paths) {
+    RuntimeInspector(BundleContext context, ServiceComponentRuntime scr, OttoPaths paths, Clock clock) {
         this.context = context;
         this.scr = scr;
         this.paths = paths;
+        this.clock = clock;
     }
 
-    RuntimeStatus inspect() {
+    /**
+     * Reads the runtime, and the cooldowns and OpenCode connection from those services.
+     *
+     * @param router the router, or null when none is bound
+     * @param openCode the OpenCode connection, or null when none is bound
+     */
+    RuntimeStatus inspect(ModelRouter router, OpenCodeConnection openCode) {
+        Instant now = clock.instant();
         Bundle framework = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
         List<Bundle> otto = Arrays.stream(context.getBundles())
                 .filter(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith(OTTO_PREFIX))
@@ -64,7 +79,32 @@ final class RuntimeInspector {
                 paths.configFile().toString(),
                 Files.isRegularFile(paths.configFile()),
                 paths.logFile().toString(),
-                bundles, components, pendingDeploys());
+                bundles, components, pendingDeploys(), now, cooldowns(router, now), openCode(openCode));
+    }
+
+    /** The cooldowns still in force at {@code now}, soonest end first. */
+    static RuntimeStatus.Reading<List<Cooldown>> cooldowns(ModelRouter router, Instant now) {
+        if (router == null) {
+            return RuntimeStatus.Reading.missing("the router (bundle dev.otto.router) is not running");
+        }
+        try {
+            return RuntimeStatus.Reading.of(router.cooldowns().stream().filter(c -> c.activeAt(now))
+                    .sorted(Comparator.comparing(Cooldown::until).thenComparing(c -> c.model().toString()))
+                    .collect(Collectors.toList()));
+        } catch (RuntimeException cannotSay) {
+            return RuntimeStatus.Reading.missing("the router could not list them (see the log)");
+        }
+    }
+
+    static RuntimeStatus.Reading<OpenCodeStatus> openCode(OpenCodeConnection connection) {
+        if (connection == null) {
+            return RuntimeStatus.Reading.missing("no OpenCode connection is running (bundle dev.otto.opencode)");
+        }
+        try {
+            return RuntimeStatus.Reading.of(connection.status());
+        } catch (RuntimeException cannotSay) {
+            return RuntimeStatus.Reading.missing("the OpenCode connection could not say (see the log)");
+        }
     }
 
     private static String frameworkName(Bundle framework) {

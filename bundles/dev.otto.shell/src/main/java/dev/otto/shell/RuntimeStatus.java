@@ -1,23 +1,59 @@
 package dev.otto.shell;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+
+import dev.otto.api.opencode.OpenCodeStatus;
+import dev.otto.api.routing.Cooldown;
 
 /**
  * What {@code otto:status} reports: the runtime, each Otto bundle and each Otto DS component,
- * with the reason for anything that is not working.
+ * with the reason for anything that is not working; the models cooling down and the OpenCode
+ * connection, read at {@code now} from those services when they are bound. Neither is a problem
+ * that makes the runtime not ready: both are what an operator looks at during a failover.
  */
 record RuntimeStatus(String ottoVersion, String framework, String java, Duration uptime,
         String dataDir, String configFile, boolean configPresent, String logFile,
-        List<BundleRow> bundles, List<ComponentRow> components, List<String> pendingDeploys) {
+        List<BundleRow> bundles, List<ComponentRow> components, List<String> pendingDeploys,
+        Instant now, Reading<List<Cooldown>> cooldowns, Reading<OpenCodeStatus> openCode) {
+
+    /** {@code scheme://user:password@}: credentials in a URL, cut from anything shown. */
+    private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
+    /** An Authorization header's value that slipped into a text. */
+    private static final Pattern AUTHORIZATION = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+");
 
     RuntimeStatus {
         bundles = List.copyOf(bundles);
         components = List.copyOf(components);
         pendingDeploys = List.copyOf(pendingDeploys);
+    }
+
+    /**
+     * A value read from an optional service, or why there is none.
+     *
+     * @param value the value, or null
+     * @param missing when {@code value} is null: why, as a sentence for operators
+     */
+    record Reading<T>(T value, String missing) {
+
+        static <T> Reading<T> of(T value) {
+            return new Reading<>(value, null);
+        }
+
+        static <T> Reading<T> missing(String why) {
+            return new Reading<>(null, why);
+        }
+
+        boolean present() {
+            return value != null;
+        }
     }
 
     /** One Otto bundle; {@code problem} is null when it is as it should be. */
@@ -88,7 +124,45 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
         }
         json.put("components", componentList);
         json.put("pending_deploys", pendingDeploys);
+        json.put("cooldowns", cooldownsJson());
+        json.put("opencode", openCodeJson());
         json.put("problems", problems());
+        return json;
+    }
+
+    private Map<String, Object> cooldownsJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("available", cooldowns.present());
+        json.put("reason", cooldowns.missing());
+        List<Map<String, Object>> models = new ArrayList<>();
+        for (Cooldown c : cooldowns.present() ? cooldowns.value() : List.<Cooldown>of()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("model", c.model().toString());
+            row.put("until", c.until().toString());
+            row.put("error_class", c.errorClass().name());
+            row.put("since", c.since().toString());
+            row.put("remaining_ms", Math.max(0, Duration.between(now, c.until()).toMillis()));
+            models.add(row);
+        }
+        json.put("models", models);
+        return json;
+    }
+
+    private Map<String, Object> openCodeJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("available", openCode.present());
+        json.put("reason", openCode.missing());
+        if (openCode.present()) {
+            OpenCodeStatus o = openCode.value();
+            json.put("url", shownUrl(o.url()));
+            json.put("managed", o.managed());
+            json.put("pid", o.managed() && o.pid() > 0 ? o.pid() : null);
+            json.put("events_connected", o.eventsConnected());
+            json.put("events_since", o.eventsSince() == null ? null : o.eventsSince().toString());
+            json.put("reconnects", o.reconnects());
+            json.put("last_error", o.lastError() == null ? null : shownText(o.lastError()));
+            json.put("subscriptions", o.subscriptions());
+        }
         return json;
     }
 
@@ -113,6 +187,8 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
             componentTable.row(c.name(), c.bundle(), c.reason() == null ? c.state() : c.state() + ": " + c.reason());
         }
         out.append(System.lineSeparator()).append(componentTable);
+        out.append(System.lineSeparator()).append(cooldownsText());
+        out.append(System.lineSeparator()).append(openCodeText());
         List<String> problems = problems();
         out.append(System.lineSeparator());
         if (problems.isEmpty()) {
@@ -125,5 +201,54 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
             }
         }
         return out.append(System.lineSeparator()).toString();
+    }
+
+    private String cooldownsText() {
+        if (!cooldowns.present()) {
+            return "Cooling down: unknown, " + cooldowns.missing() + "." + System.lineSeparator();
+        }
+        if (cooldowns.value().isEmpty()) {
+            return "Cooling down: no model." + System.lineSeparator();
+        }
+        TextTable table = new TextTable("COOLING DOWN", "UNTIL", "ERROR CLASS", "LEFT");
+        for (Cooldown c : cooldowns.value()) {
+            table.row(c.model(), c.until(), c.errorClass(), Durations.remaining(c.until(), now));
+        }
+        return table.toString();
+    }
+
+    private String openCodeText() {
+        if (!openCode.present()) {
+            return "OpenCode connection: unknown, " + openCode.missing() + "." + System.lineSeparator();
+        }
+        OpenCodeStatus o = openCode.value();
+        TextTable table = new TextTable("OPENCODE", "STATE");
+        table.row("url", shownUrl(o.url()));
+        table.row("process", o.managed()
+                ? "managed by Otto" + (o.pid() > 0 ? ", pid " + o.pid() : "")
+                : "not managed by Otto (started outside it)");
+        String since = o.eventsSince() == null ? ""
+                : " since " + o.eventsSince() + " (" + Durations.ago(Duration.between(o.eventsSince(), now)) + ")";
+        table.row("event stream", o.eventsConnected() ? "connected" + since
+                : o.eventsSince() == null ? "not connected yet" : "down" + since);
+        table.row("reconnects", o.reconnects());
+        table.row("subscriptions", o.subscriptions() + (o.subscriptions() == 1 ? " session" : " sessions"));
+        table.row("last error", o.lastError() == null ? null : shownText(o.lastError()));
+        return table.toString();
+    }
+
+    /** The server's URL as shown: scheme, host, port and path; never credentials, query or fragment. */
+    static String shownUrl(URI url) {
+        try {
+            return new URI(url.getScheme(), null, url.getHost(), url.getPort(), url.getPath(), null, null).toString();
+        } catch (URISyntaxException | RuntimeException unusual) {
+            return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+        }
+    }
+
+    /** A text from a service as shown: any URL credentials or Authorization value cut out. */
+    static String shownText(String text) {
+        String cut = URL_CREDENTIALS.matcher(text).replaceAll("$1");
+        return AUTHORIZATION.matcher(cut).replaceAll("$1 (redacted)");
     }
 }

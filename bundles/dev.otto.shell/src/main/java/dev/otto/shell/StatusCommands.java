@@ -1,6 +1,7 @@
 package dev.otto.shell;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -10,8 +11,12 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
+import dev.otto.api.opencode.OpenCodeConnection;
+import dev.otto.api.routing.ModelRouter;
 import dev.otto.api.runtime.OttoPaths;
 
 /** {@code otto:status} and {@code otto:await}: is the runtime whole, and if not, what is missing and why. */
@@ -26,22 +31,36 @@ public final class StatusCommands {
 
     private final RuntimeInspector inspector;
 
+    // optional and dynamic: status must answer while the router or the OpenCode bundle is stopped or broken
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ModelRouter router;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile OpenCodeConnection openCode;
+
     @Activate
     public StatusCommands(BundleContext context, @Reference ServiceComponentRuntime scr) {
         this(new RuntimeInspector(context, scr,
-                OttoPaths.resolve(System::getenv, context::getProperty, Path.of(System.getProperty("user.home")))));
+                OttoPaths.resolve(System::getenv, context::getProperty, Path.of(System.getProperty("user.home"))),
+                Clock.systemUTC()));
     }
 
     StatusCommands(RuntimeInspector inspector) {
         this.inspector = inspector;
     }
 
+    private RuntimeStatus inspect() {
+        return inspector.inspect(router, openCode);
+    }
+
     @Descriptor("Show the Otto version, framework, uptime, data and config paths, every Otto bundle and "
-            + "component with its state, and the reason for anything unsatisfied")
+            + "component with its state, the reason for anything unsatisfied, the models cooling down (until when, "
+            + "after which error class, for how much longer) and the OpenCode connection (URL, managed or not, "
+            + "event stream, reconnects, subscriptions, last error)")
     public String status(
             @Descriptor("print JSON instead of text")
             @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
-        RuntimeStatus status = inspector.inspect();
+        RuntimeStatus status = inspect();
         return json ? Json.write(status.toJson()) : status.toText();
     }
 
@@ -64,7 +83,7 @@ public final class StatusCommands {
         List<String> lastProblems = null;
         long lastChange = start;
         while (true) {
-            RuntimeStatus status = inspector.inspect();
+            RuntimeStatus status = inspect();
             List<String> problems = status.problems();
             long now = System.nanoTime();
             if (problems.isEmpty()) {

@@ -14,6 +14,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.otto.api.config.CatalogSettings;
 import dev.otto.api.config.ConfigCheck;
 import dev.otto.api.config.ConfigProblem;
@@ -26,6 +29,11 @@ import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.model.RouteType;
 import dev.otto.api.model.TaskType;
+import dev.otto.api.routing.ActiveRouting;
+import dev.otto.api.routing.ModelRouter;
+import dev.otto.api.routing.RoutePlan;
+import dev.otto.api.routing.RunRequest;
+import dev.otto.api.routing.RunResult;
 
 class ConfigCommandsTest {
 
@@ -42,6 +50,29 @@ class ConfigCommandsTest {
             "modelManagement.flowDefaults.heartbeat", 4, 18, "must be a model reference provider/model, e.g. openai/gpt-5.2, or null");
 
     private static ConfigCommands commands(ConfigStatus status, ConfigCheck check) {
+        return commands(status, check, null);
+    }
+
+    private static ModelRouter routerWith(ActiveRouting active) {
+        return new ModelRouter() {
+            @Override
+            public RunResult run(RunRequest request) {
+                throw new AssertionError("otto:config runs nothing");
+            }
+
+            @Override
+            public RoutePlan plan(RunRequest request) {
+                throw new AssertionError("otto:config plans nothing");
+            }
+
+            @Override
+            public ActiveRouting active() {
+                return active;
+            }
+        };
+    }
+
+    private static ConfigCommands commands(ConfigStatus status, ConfigCheck check, ModelRouter router) {
         OttoConfiguration fake = new OttoConfiguration() {
             @Override
             public ModelManagementConfig current() {
@@ -58,7 +89,7 @@ class ConfigCommandsTest {
                 return check;
             }
         };
-        return new ConfigCommands(fake, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new ConfigCommands(fake, router, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
@@ -71,11 +102,64 @@ class ConfigCommandsTest {
                 "version  c0123456789ab, applied 3m12s ago",
                 "heartbeat             openai/gpt-5.4-mini",
                 "interactiveAssistant  (OpenCode global default)",
-                "fallbackChain            openai-codex/gpt-5.3-codex -> openai/gpt-5.2",
+                "router                   not running: the values below are the configured ones; the fallback "
+                        + "policy's chain is unknown ('otto:status' says why)",
+                "fallbackChain            openai-codex/gpt-5.3-codex -> openai/gpt-5.2 (routing.fallbackChain)",
                 "attemptBudget            3 (default: 1 + chain length)",
+                "firstTokenTimeout        PT30S",
+                "stallTimeout             PT30S",
+                "attemptTimeout           PT5M",
+                "runDeadline              PT10M",
+                "cooldownMax              PT10M",
                 "taskPolicies.coding      openai-codex/gpt-5.3-codex",
                 "routeTypes.openai-codex  subscription",
                 "opencodeUrl       http://127.0.0.1:4096");
+    }
+
+    @Test
+    void withTheRouterTheRoutingTableShowsTheChainAndBudgetItReallyUses() throws Exception {
+        RoutingSettings noChain = new RoutingSettings(List.of(), Map.of(), 0, Duration.ofMinutes(2), Map.of(),
+                Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(90), Duration.ofMinutes(3));
+        ModelManagementConfig config = new ModelManagementConfig("c0123456789ab", new FlowDefaults(Map.of()),
+                CONFIG.catalog(), noChain);
+        ConfigStatus status = new ConfigStatus(FILE, ConfigStatus.State.APPLIED, config, NOW, List.of());
+        ActiveRouting active = new ActiveRouting(noChain, "c0123456789ab", List.of(ModelRef.parse("openai-codex/gpt-5.3-codex"),
+                ModelRef.parse("openai/gpt-5.2"), ModelRef.parse("openai/gpt-5o")), "policy openai-first", 4);
+        ConfigCommands commands = commands(status, null, routerWith(active));
+        String text = commands.config(false);
+        assertThat(text).contains(
+                "router             running, config version c0123456789ab" + System.lineSeparator(),
+                "fallbackChain      openai-codex/gpt-5.3-codex -> openai/gpt-5.2 -> openai/gpt-5o (policy openai-first)",
+                "attemptBudget      4 (default: 1 + chain length)",
+                "firstTokenTimeout  PT10S",
+                "stallTimeout       PT15S",
+                "attemptTimeout     PT1M30S",
+                "runDeadline        PT2M",
+                "cooldownMax        PT3M");
+        assertThat(text).doesNotContain("(none)");
+
+        JsonNode json = new ObjectMapper().readTree(commands.config(true));
+        JsonNode router = json.get("router");
+        assertThat(router.get("running").asBoolean()).isTrue();
+        assertThat(router.get("fallback_chain")).hasSize(3);
+        assertThat(router.get("chain_source").asText()).isEqualTo("policy openai-first");
+        assertThat(router.get("attempt_budget").asInt()).isEqualTo(4);
+        assertThat(router.get("deadlines").get("first_token").asText()).isEqualTo("PT10S");
+        assertThat(router.get("cooldown_max").asText()).isEqualTo("PT3M");
+        assertThat(json.get("effective").get("routing").get("fallbackChain")).isEmpty();
+        assertThat(json.get("effective").get("routing").get("stallTimeout").asText()).isEqualTo("PT15S");
+    }
+
+    @Test
+    void aRouterOnAnOlderConfigVersionSaysSo() {
+        ConfigStatus status = new ConfigStatus(FILE, ConfigStatus.State.APPLIED, CONFIG, NOW, List.of());
+        ActiveRouting older = new ActiveRouting(CONFIG.routing(), "c0000000000aa", CONFIG.routing().fallbackChain(),
+                "routing.fallbackChain (no policy bound)", 3);
+        assertThat(commands(status, null, routerWith(older)).config(false))
+                .contains("router                   running, config version c0000000000aa (not yet the version above)",
+                        "(routing.fallbackChain (no policy bound))");
+        assertThat(commands(status, null, null).config(true)).contains("\"router\" : {" + System.lineSeparator()
+                + "    \"running\" : false");
     }
 
     @Test

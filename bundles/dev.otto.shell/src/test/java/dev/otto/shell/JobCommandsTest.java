@@ -99,8 +99,8 @@ class JobCommandsTest {
         List<String> lines = text.lines().collect(Collectors.toList());
         assertThat(lines).containsExactly(
                 "ID  NAME            FLOW            SCHEDULE   ENABLED  MODEL           PROMPT    UPDATED",
-                "1   nightly-digest  scheduledTasks  0 3 * * *  yes      openai/gpt-5.2  " + PROMPT.length() + " chars  1h0m ago",
-                "2   pulse           heartbeat       0 3 * * *  yes      (defaults)      " + PROMPT.length() + " chars  1h0m ago");
+                "1   nightly-digest  scheduledTasks  0 3 * * *  yes      openai/gpt-5.2  " + PROMPT.length() + " chars  1h ago",
+                "2   pulse           heartbeat       0 3 * * *  yes      (defaults)      " + PROMPT.length() + " chars  1h ago");
         assertThat(commands.jobs("heartbeat", false).lines()).hasSize(2).last().asString().startsWith("2   pulse");
         assertThat(commands.jobs("watchdogFailures", false))
                 .isEqualTo("No jobs in flow watchdogFailures. 'otto:job-add' adds one.");
@@ -131,7 +131,7 @@ class JobCommandsTest {
                 "model          (none: the scheduledTasks flow default, then the OpenCode global default)",
                 "sops           (none)",
                 "pre-run hook   (none)",
-                "created        2026-11-21T11:00:00Z (1h0m ago)",
+                "created        2026-11-21T11:00:00Z (1h ago)",
                 "prompt         " + PROMPT.length() + " chars:");
         assertThat(text).endsWith(PROMPT + System.lineSeparator());
         JsonNode json = new ObjectMapper().readTree(commands.job(true, "1"));
@@ -319,8 +319,8 @@ class JobCommandsTest {
         String text = withRuns.job(false, "1");
         assertThat(text).contains("Latest runs:")
                 .containsPattern("RUN +TRIGGER +STARTED +OUTCOME +MODEL +ATTEMPTS +NOTE")
-                .containsPattern("2 +schedule +1m0s ago +skipped +- +0 +skipped: pre-run hook check.sh exited with status 3")
-                .containsPattern("1 +manual +1h0m ago +aborted +- +0");
+                .containsPattern("2 +schedule +1m ago +skipped +- +0 +skipped: pre-run hook check.sh exited with status 3")
+                .containsPattern("1 +manual +1h ago +aborted +- +0");
         assertThat(text.indexOf("2    schedule")).isLessThan(text.indexOf("1    manual"));
     }
 }

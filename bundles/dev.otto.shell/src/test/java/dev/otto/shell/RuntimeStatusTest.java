@@ -2,7 +2,9 @@ package dev.otto.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -11,12 +13,170 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.component.runtime.dto.ReferenceDTO;
 import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 
+import dev.otto.api.model.ModelRef;
+import dev.otto.api.opencode.OpenCodeConnection;
+import dev.otto.api.opencode.OpenCodeResponse;
+import dev.otto.api.opencode.OpenCodeStatus;
+import dev.otto.api.opencode.SessionEvents;
+import dev.otto.api.routing.ActiveRouting;
+import dev.otto.api.routing.Cooldown;
+import dev.otto.api.routing.ErrorClass;
+import dev.otto.api.routing.ModelRouter;
+import dev.otto.api.routing.RoutePlan;
+import dev.otto.api.routing.RunRequest;
+import dev.otto.api.routing.RunResult;
+
 class RuntimeStatusTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+    private static final ModelRef A = ModelRef.parse("openai/gpt-5.2");
+    private static final ModelRef B = ModelRef.parse("openai-codex/gpt-5.3-codex");
 
     private static RuntimeStatus status(List<RuntimeStatus.BundleRow> bundles, List<RuntimeStatus.ComponentRow> components,
             List<String> pending) {
+        return status(bundles, components, pending, RuntimeStatus.Reading.missing("the router (bundle dev.otto.router) is not running"),
+                RuntimeStatus.Reading.missing("no OpenCode connection is running (bundle dev.otto.opencode)"));
+    }
+
+    private static RuntimeStatus status(List<RuntimeStatus.BundleRow> bundles, List<RuntimeStatus.ComponentRow> components,
+            List<String> pending, RuntimeStatus.Reading<List<Cooldown>> cooldowns, RuntimeStatus.Reading<OpenCodeStatus> openCode) {
         return new RuntimeStatus("0.1.0", "Apache Felix 7.0.5", "17", Duration.ofSeconds(75), "/data", "/cfg/config.jsonc",
-                false, "/data/logs/otto.log", bundles, components, pending);
+                false, "/data/logs/otto.log", bundles, components, pending, NOW, cooldowns, openCode);
+    }
+
+    private static RuntimeStatus healthy(RuntimeStatus.Reading<List<Cooldown>> cooldowns, RuntimeStatus.Reading<OpenCodeStatus> openCode) {
+        return status(List.of(new RuntimeStatus.BundleRow(3, "dev.otto.shell", "0.1.0", "active", null)),
+                List.of(new RuntimeStatus.ComponentRow("dev.otto.shell.StatusCommands", "dev.otto.shell", "active", null, true)),
+                List.of(), cooldowns, openCode);
+    }
+
+    private static ModelRouter routerWith(List<Cooldown> cooldowns, RuntimeException failure) {
+        return new ModelRouter() {
+            @Override
+            public RunResult run(RunRequest request) {
+                throw new AssertionError("status runs nothing");
+            }
+
+            @Override
+            public RoutePlan plan(RunRequest request) {
+                throw new AssertionError("status plans nothing");
+            }
+
+            @Override
+            public List<Cooldown> cooldowns() {
+                if (failure != null) {
+                    throw failure;
+                }
+                return cooldowns;
+            }
+
+            @Override
+            public ActiveRouting active() {
+                throw new AssertionError("status does not read the active routing");
+            }
+        };
+    }
+
+    @Test
+    void theModelsCoolingDownAreShownSoonestFirstWithWhatIsLeft() {
+        Cooldown later = new Cooldown(A, NOW.plusSeconds(62), ErrorClass.RATE_LIMITED, NOW.minusSeconds(10));
+        Cooldown sooner = new Cooldown(B, NOW.plusSeconds(5), ErrorClass.of("Overloaded"), NOW.minusSeconds(1));
+        Cooldown over = new Cooldown(ModelRef.parse("openai/gpt-5o"), NOW.minusSeconds(1), ErrorClass.RATE_LIMITED,
+                NOW.minusSeconds(3));
+        RuntimeStatus.Reading<List<Cooldown>> read = RuntimeInspector.cooldowns(routerWith(List.of(later, over, sooner), null), NOW);
+        assertThat(read.value()).containsExactly(sooner, later);
+
+        RuntimeStatus status = healthy(read, RuntimeInspector.openCode(null));
+        assertThat(status.toText()).contains(
+                "COOLING DOWN                UNTIL                 ERROR CLASS  LEFT",
+                "openai-codex/gpt-5.3-codex  2026-11-21T12:00:05Z  Overloaded   for another 5s",
+                "openai/gpt-5.2              2026-11-21T12:01:02Z  RateLimited  for another 1m02s",
+                "OpenCode connection: unknown, no OpenCode connection is running (bundle dev.otto.opencode).");
+        assertThat(status.ready()).isTrue();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cooldowns = (Map<String, Object>) status.toJson().get("cooldowns");
+        assertThat(cooldowns).containsEntry("available", true);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> models = (List<Map<String, Object>>) cooldowns.get("models");
+        assertThat(models.get(1)).containsEntry("model", "openai/gpt-5.2").containsEntry("until", "2026-11-21T12:01:02Z")
+                .containsEntry("error_class", "RateLimited").containsEntry("since", "2026-11-21T11:59:50Z")
+                .containsEntry("remaining_ms", 62_000L);
+    }
+
+    @Test
+    void withoutARouterOrWhenItCannotSayTheStatusSaysSoAndIsStillReady() {
+        RuntimeStatus absent = healthy(RuntimeInspector.cooldowns(null, NOW), RuntimeInspector.openCode(null));
+        assertThat(absent.toText()).contains("Cooling down: unknown, the router (bundle dev.otto.router) is not running.");
+        assertThat(absent.ready()).isTrue();
+        RuntimeStatus broken = healthy(RuntimeInspector.cooldowns(routerWith(null, new IllegalStateException("boom")), NOW),
+                RuntimeInspector.openCode(null));
+        assertThat(broken.toText()).contains("Cooling down: unknown, the router could not list them (see the log).")
+                .doesNotContain("boom", "IllegalStateException");
+        RuntimeStatus none = healthy(RuntimeInspector.cooldowns(routerWith(List.of(), null), NOW), RuntimeInspector.openCode(null));
+        assertThat(none.toText()).contains("Cooling down: no model.");
+    }
+
+    @Test
+    void theOpenCodeConnectionIsShownWithoutCredentials() {
+        OpenCodeStatus connected = new OpenCodeStatus(URI.create("http://opencode:s3cret-pass@127.0.0.1:4096/?token=abc"),
+                true, 4242, true, NOW.minusSeconds(192), 2,
+                "stream to http://opencode:s3cret-pass@127.0.0.1:4096/event reset; Authorization: Basic b3BlbmNvZGU6czNjcmV0", 1);
+        OpenCodeConnection connection = fakeConnection(connected);
+        RuntimeStatus status = healthy(RuntimeInspector.cooldowns(null, NOW), RuntimeInspector.openCode(connection));
+        String text = status.toText();
+        assertThat(text).contains(
+                "OPENCODE       STATE",
+                "url            http://127.0.0.1:4096/",
+                "process        managed by Otto, pid 4242",
+                "event stream   connected since 2026-11-21T11:56:48Z (3m12s ago)",
+                "reconnects     2",
+                "subscriptions  1 session",
+                "last error     stream to http://127.0.0.1:4096/event reset; Authorization: Basic (redacted)");
+        String json = Json.write(status.toJson());
+        for (String out : List.of(text, json)) {
+            assertThat(out).doesNotContain("s3cret", "b3BlbmNvZGU6czNjcmV0", "token=abc");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> openCode = (Map<String, Object>) status.toJson().get("opencode");
+        assertThat(openCode).containsEntry("available", true).containsEntry("managed", true).containsEntry("pid", 4242L)
+                .containsEntry("events_connected", true).containsEntry("events_since", "2026-11-21T11:56:48Z")
+                .containsEntry("reconnects", 2L).containsEntry("subscriptions", 1);
+
+        OpenCodeStatus down = new OpenCodeStatus(URI.create("http://127.0.0.1:4096"), false, 0, false,
+                NOW.minusSeconds(12), 5, "connection refused", 0);
+        String downText = healthy(RuntimeInspector.cooldowns(null, NOW), RuntimeInspector.openCode(fakeConnection(down))).toText();
+        assertThat(downText).contains("process        not managed by Otto (started outside it)",
+                "event stream   down since 2026-11-21T11:59:48Z (12s ago)", "last error     connection refused",
+                "subscriptions  0 sessions");
+    }
+
+    private static OpenCodeConnection fakeConnection(OpenCodeStatus status) {
+        return new OpenCodeConnection() {
+            @Override
+            public OpenCodeResponse get(String path, Instant deadline, long maxBytes) {
+                throw new AssertionError("status sends no request");
+            }
+
+            @Override
+            public OpenCodeResponse post(String path, byte[] json, Instant deadline) {
+                throw new AssertionError("status sends no request");
+            }
+
+            @Override
+            public OpenCodeResponse delete(String path, Instant deadline) {
+                throw new AssertionError("status sends no request");
+            }
+
+            @Override
+            public SessionEvents subscribe(String sessionId) {
+                throw new AssertionError("status listens to no session");
+            }
+
+            @Override
+            public OpenCodeStatus status() {
+                return status;
+            }
+        };
     }
 
     @Test
