@@ -1,69 +1,158 @@
 package dev.otto.invoker.opencode;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.otto.api.routing.ErrorClass;
 import dev.otto.api.spi.InvocationFailure;
 import dev.otto.api.spi.InvocationFailure.Kind;
+import dev.otto.support.provider.ProviderErrors;
 
 /**
- * OpenCode's error shapes on an assistant message ({@code info.error}) as {@link InvocationFailure}s
- * the default classifier maps: only the error's name, status, retryability and Retry-After travel;
- * the provider's message and body never do.
+ * OpenCode's error shapes as {@link InvocationFailure}s, read the way the OpenAI-compatible invoker
+ * reads a provider's own answer ({@link ProviderErrors}), so one provider failure reads the same on
+ * both paths. Only names, statuses, retryability and {@code Retry-After} travel; provider messages,
+ * bodies, headers and URLs are read here and dropped.
+ *
+ * <p>Shapes (OpenCode 1.18.33, see the fault matrix in {@code itest/README.md}): an {@code APIError}
+ * with {@code statusCode}, {@code responseHeaders} and the raw {@code responseBody} for a provider's
+ * error answer; an {@code APIError} with a message only for a transport failure; {@code UnknownError}
+ * with a message for "Model not found", "JSON parsing failed" and its own timeouts; and named errors
+ * for overflow, content filter, output length and aborts.
  */
 final class OpenCodeErrors {
 
-    private OpenCodeErrors() {
+    /** Retry-After beyond a day is not a cooldown anyone means. */
+    private static final long MAX_RETRY_AFTER_SECONDS = 86_400;
+
+    private final ObjectMapper json;
+
+    OpenCodeErrors(ObjectMapper json) {
+        this.json = json;
     }
 
-    static InvocationFailure failure(JsonNode error) {
+    /** The failure of an {@code error} object of {@code session.error} or of an assistant message's {@code info.error}. */
+    InvocationFailure failure(JsonNode error) {
         String name = error.path("name").asText("");
         JsonNode data = error.path("data");
+        String message = data.path("message").asText(null);
         boolean retryable = data.path("isRetryable").asBoolean(false);
-        Integer status = data.hasNonNull("statusCode") && data.get("statusCode").canConvertToInt()
-                ? data.get("statusCode").asInt() : null;
-        if (status != null && (status < 100 || status > 599)) {
-            status = null;
-        }
-        String safeName = ErrorClass.isValidName(name) ? name : null;
         switch (name) {
-        case "ProviderAuthError":
-            return new InvocationFailure(Kind.AUTH, status, null, safeName, false);
-        case "MessageAbortedError":
-            return new InvocationFailure(Kind.ABORTED, null, null, safeName, false);
-        case "MessageOutputLengthError":
-            return new InvocationFailure(Kind.OUTPUT_LENGTH, null, null, safeName, false);
-        case "ContextOverflowError":
-            return new InvocationFailure(Kind.CONTEXT_OVERFLOW, status, null, safeName, false);
         case "APIError":
-            if (status != null) {
-                return new InvocationFailure(Kind.HTTP_STATUS, status, retryAfter(data.path("responseHeaders")), safeName, retryable);
+            if (data.path("statusCode").canConvertToInt() && validStatus(data.get("statusCode").asInt())) {
+                return httpFailure(data.get("statusCode").asInt(), data, message);
             }
-            // no status: OpenCode could not reach the provider at all (see the unreachable fixture)
-            return new InvocationFailure(retryable ? Kind.CONNECTION : Kind.UNKNOWN, null, null, safeName, retryable);
+            return ProviderErrors.withoutStatus(name, message, retryable);
+        case "ProviderAuthError":
+            return new InvocationFailure(Kind.AUTH, null, null, name, false);
+        case "MessageAbortedError":
+            return new InvocationFailure(Kind.ABORTED, null, null, name, false);
+        case "MessageOutputLengthError":
+            return new InvocationFailure(Kind.OUTPUT_LENGTH, null, null, name, false);
+        case "ContextOverflowError":
+            return new InvocationFailure(Kind.CONTEXT_OVERFLOW, null, null, name, false);
+        case "ContentFilterError":
+            // the name a provider's finish reason gives it, as the OpenAI-compatible invoker reports it
+            return new InvocationFailure(Kind.UNKNOWN, null, null, "content_filter", false);
         default:
-            return new InvocationFailure(Kind.UNKNOWN, status, null, safeName, retryable);
+            return ProviderErrors.withoutStatus(name, message, retryable);
         }
     }
 
-    /** {@code retry-after} in seconds from the provider's response headers, if present and sane. */
+    /** A provider's error answer: its code, type and message from the raw body, else OpenCode's message. */
+    private InvocationFailure httpFailure(int status, JsonNode data, String message) {
+        String code = null;
+        String type = null;
+        String bodyMessage = null;
+        String body = data.path("responseBody").asText(null);
+        if (body != null && !body.isBlank()) {
+            try {
+                JsonNode parsed = json.readTree(body);
+                JsonNode inner = parsed.path("error");
+                JsonNode fields = inner.isObject() ? inner : parsed;
+                code = text(fields.path("code"));
+                type = text(fields.path("type"));
+                bodyMessage = text(fields.path("message"));
+            } catch (IOException notJson) {
+                // a body that is not JSON names nothing; OpenCode's message still may
+            }
+        }
+        return ProviderErrors.http(status, code, type, bodyMessage != null ? bodyMessage : message,
+                retryAfter(data.path("responseHeaders")));
+    }
+
+    private static String text(JsonNode node) {
+        return node.isTextual() ? node.asText() : node.isNumber() ? node.asText() : null;
+    }
+
+    private static boolean validStatus(int status) {
+        return status >= 100 && status <= 599;
+    }
+
+    /** {@code retry-after-ms}, else {@code retry-after} in seconds or as an HTTP date, from the provider's headers. */
     static Duration retryAfter(JsonNode headers) {
+        String seconds = null;
+        String millis = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> header = it.next();
-            if (header.getKey().toLowerCase(Locale.ROOT).equals("retry-after")) {
-                try {
-                    long seconds = Long.parseLong(header.getValue().asText().trim());
-                    return seconds >= 0 && seconds <= 86_400 ? Duration.ofSeconds(seconds) : null;
-                } catch (NumberFormatException httpDate) {
-                    return null;
-                }
+            String key = header.getKey().toLowerCase(Locale.ROOT);
+            if (key.equals("retry-after")) {
+                seconds = header.getValue().asText().trim();
+            } else if (key.equals("retry-after-ms")) {
+                millis = header.getValue().asText().trim();
+            }
+        }
+        try {
+            if (millis != null) {
+                long value = Long.parseLong(millis);
+                return value >= 0 && value <= MAX_RETRY_AFTER_SECONDS * 1000 ? Duration.ofMillis(value) : null;
+            }
+            if (seconds != null) {
+                long value = Long.parseLong(seconds);
+                return value >= 0 && value <= MAX_RETRY_AFTER_SECONDS ? Duration.ofSeconds(value) : null;
+            }
+        } catch (NumberFormatException date) {
+            try {
+                Duration until = Duration.between(Instant.now(),
+                        ZonedDateTime.parse(seconds, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return until.isNegative() ? Duration.ZERO : until.getSeconds() > MAX_RETRY_AFTER_SECONDS ? null : until;
+            } catch (DateTimeParseException | NullPointerException notADate) {
+                return null;
             }
         }
         return null;
+    }
+
+    /**
+     * The {@code Retry-After} behind OpenCode's retry time, if there is one. OpenCode waits exactly
+     * a provider's {@code Retry-After} (whole seconds) before retrying, and otherwise waits its own
+     * backoff, 2 s and more with up to 25 % jitter. A wait that ends within a few milliseconds of a
+     * whole second is therefore taken for a {@code Retry-After}; the jittered backoff lands there
+     * rarely, and then costs one short cooldown of a model that was just refused.
+     *
+     * @param nextEpochMillis OpenCode's {@code next}
+     * @param nowEpochMillis the time the retry was seen
+     * @return the provider's wait, or null when the wait looks like OpenCode's own backoff
+     */
+    static Duration retryAfterFromNext(long nextEpochMillis, long nowEpochMillis) {
+        long wait = nextEpochMillis - nowEpochMillis;
+        if (wait <= 0) {
+            return null;
+        }
+        long seconds = Math.round(wait / 1000.0);
+        long off = seconds * 1000 - wait;
+        if (seconds < 1 || seconds > MAX_RETRY_AFTER_SECONDS || off < -5 || off > 40) {
+            return null;
+        }
+        return Duration.ofSeconds(seconds);
     }
 }
