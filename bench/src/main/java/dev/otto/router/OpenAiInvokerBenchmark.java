@@ -29,6 +29,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -132,14 +133,11 @@ public class OpenAiInvokerBenchmark {
 
         invoker = new OpenAiInvoker(config(Map.of("baseUrl", baseUrl, "providers", new String[] {"local"},
                 "apiKeyEnv", "")), silentLogger());
-        router = new RoutingService();
-        router.logger = silentLogger();
-        router.catalog = catalog(OK, FAILING);
-        router.configure(FlowDefaults.NONE, new RoutingSettings(List.of(FAILING, OK), Map.of(), 0, Duration.ofMinutes(1),
-                Map.of()), "c000000000001");
-        router.classifiers = List.of(Map.entry(Map.of("service.ranking", -100, "service.id", 1L),
-                new DefaultFailureClassifier()));
-        router.invokers = List.of(Map.entry(Map.of("service.ranking", 0, "service.id", 2L), invoker));
+        router = new RoutingService(catalog(OK, FAILING), silentLogger(), Clock.systemUTC(),
+                new RoutingService.Settings(FlowDefaults.NONE, new RoutingSettings(List.of(FAILING, OK), Map.of(), 0,
+                        Duration.ofMinutes(1), Map.of()), "c000000000001"));
+        router.addClassifier(new DefaultFailureClassifier(), Map.of("service.ranking", -100, "service.id", 1L));
+        router.addInvoker(invoker, Map.of("service.ranking", 0, "service.id", 2L));
         // as in the runtime, every run builds its telemetry and hands it to a sink (one that discards it)
         BenchRouters.addSink(router, new BenchRouters.DiscardSink());
         // the user override makes OK the whole plan (it is last in the chain); FAILING first means one fallback
@@ -197,7 +195,7 @@ public class OpenAiInvokerBenchmark {
 
     private static HttpRequest directRequest(String baseUrl, String model) {
         String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT
-                + "\"}],\"stream\":false}";
+                + "\"}],\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
         return HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions")).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();

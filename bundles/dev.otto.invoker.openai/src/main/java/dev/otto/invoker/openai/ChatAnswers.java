@@ -21,9 +21,10 @@ import dev.otto.api.spi.InvocationFailure.Kind;
 import dev.otto.api.spi.InvocationResult;
 
 /**
- * The chat completions wire format: the request body, the answer, and an error answer turned into
- * an {@link InvocationFailure} that the default classifier maps (see this bundle's README). Only
- * type names, statuses and numbers leave here; provider messages and bodies never do.
+ * The chat completions wire format: the request body, a whole answer, the parts of an answer that
+ * {@link StreamedAnswer} shares, and an error answer turned into an {@link InvocationFailure} that
+ * the default classifier maps (see this bundle's README). Only type names, statuses and numbers
+ * leave here; provider messages and bodies never do.
  */
 final class ChatAnswers {
 
@@ -36,20 +37,26 @@ final class ChatAnswers {
     /** OpenAI's error code for a prompt larger than the context window. */
     static final String CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads every answer and chunk; thread-safe once configured. */
+    static final ObjectMapper MAPPER = new ObjectMapper();
     /** Longest returned {@code model} taken as the answering model; anything longer is not a model id. */
     private static final int MAX_MODEL_ID = 200;
 
     private ChatAnswers() {
     }
 
-    /** {@code {"model":...,"messages":[{"role":"user","content":...}],"stream":false}}. */
+    /**
+     * {@code {"model":...,"messages":[{"role":"user","content":...}],"stream":true,
+     * "stream_options":{"include_usage":true}}}: the answer streams, and its last chunk carries the
+     * usage.
+     */
     static byte[] request(String modelId, String prompt) {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("model", modelId);
         ArrayNode messages = body.putArray("messages");
         messages.addObject().put("role", "user").put("content", prompt);
-        body.put("stream", false);
+        body.put("stream", true);
+        body.putObject("stream_options").put("include_usage", true);
         try {
             return MAPPER.writeValueAsBytes(body);
         } catch (IOException e) {
@@ -58,7 +65,8 @@ final class ChatAnswers {
     }
 
     /**
-     * Reads a 2xx answer: text from {@code choices[0].message.content}, tokens from
+     * Reads a whole (not streamed) 2xx answer, as a server that ignores {@code stream} sends it:
+     * text from {@code choices[0].message.content}, tokens from
      * {@code usage.prompt_tokens}/{@code completion_tokens}, the model from {@code model} when it
      * parses as a model of the provider asked.
      */
@@ -75,29 +83,47 @@ final class ChatAnswers {
         JsonNode choice = root.path("choices").path(0);
         if (!choice.isObject()) {
             if (root.path("error").isObject()) {
-                // some gateways answer an upstream failure with 200 and an error object
-                throw new InvocationFailure(Kind.UNKNOWN, status, null, errorName(root).orElse(MALFORMED), false);
+                throw errorInAnswer(root, status);
             }
             throw malformed(status);
         }
-        String finish = choice.path("finish_reason").isTextual() ? choice.path("finish_reason").asText() : null;
-        if ("length".equals(finish)) {
-            throw InvocationFailure.of(Kind.OUTPUT_LENGTH, false);
-        }
-        if ("content_filter".equals(finish)) {
-            throw new InvocationFailure(Kind.UNKNOWN, status, null, "content_filter", false);
-        }
+        finishReason(choice, status);
         String text = text(choice.path("message").path("content"));
         if (text == null) {
             throw malformed(status);
         }
         JsonNode usage = root.path("usage");
         return new InvocationResult(text, tokens(usage.path("prompt_tokens")), tokens(usage.path("completion_tokens")),
-                answeredBy(root.path("model"), asked));
+                answeredBy(root.path("model").isTextual() ? root.path("model").asText() : null, asked));
     }
 
-    /** A string, or (some compatible servers) an array of {@code {"type":"text","text":...}} parts. */
-    private static String text(JsonNode content) {
+    /**
+     * Fails an answer that was cut at the output limit ({@code length}: the next model may finish it,
+     * as OpenCode's {@code MessageOutputLengthError} is a failure) or filtered ({@code content_filter}).
+     *
+     * @return whether the choice has a finish reason at all
+     */
+    static boolean finishReason(JsonNode choice, int status) throws InvocationFailure {
+        JsonNode reason = choice.path("finish_reason");
+        if (!reason.isTextual()) {
+            return false;
+        }
+        if ("length".equals(reason.asText())) {
+            throw InvocationFailure.of(Kind.OUTPUT_LENGTH, false);
+        }
+        if ("content_filter".equals(reason.asText())) {
+            throw new InvocationFailure(Kind.UNKNOWN, status, null, "content_filter", false);
+        }
+        return true;
+    }
+
+    /** Some gateways answer an upstream failure with 2xx and an error object (OpenAI does so mid-stream). */
+    static InvocationFailure errorInAnswer(JsonNode root, int status) {
+        return new InvocationFailure(Kind.UNKNOWN, status, null, errorName(root).orElse(MALFORMED), false);
+    }
+
+    /** A string, or (some compatible servers) an array of {@code {"type":"text","text":...}} parts; null if neither. */
+    static String text(JsonNode content) {
         if (content.isTextual()) {
             return content.asText();
         }
@@ -114,22 +140,23 @@ final class ChatAnswers {
         return null;
     }
 
-    private static long tokens(JsonNode count) {
+    static long tokens(JsonNode count) {
         return count.canConvertToLong() && count.isIntegralNumber() && count.asLong() >= 0 ? count.asLong() : 0;
     }
 
-    private static ModelRef answeredBy(JsonNode model, ModelRef asked) {
-        if (!model.isTextual() || model.asText().isBlank() || model.asText().length() > MAX_MODEL_ID) {
+    /** The returned {@code model} as a model of the provider asked; the model asked when it is absent or not a model id. */
+    static ModelRef answeredBy(String model, ModelRef asked) {
+        if (model == null || model.isBlank() || model.length() > MAX_MODEL_ID) {
             return asked;
         }
         try {
-            return ModelRef.of(asked.providerId(), model.asText());
+            return ModelRef.of(asked.providerId(), model);
         } catch (IllegalArgumentException notAModelId) {
             return asked;
         }
     }
 
-    private static InvocationFailure malformed(int status) {
+    static InvocationFailure malformed(int status) {
         return new InvocationFailure(Kind.HTTP_STATUS, status, null, MALFORMED, false);
     }
 
@@ -166,7 +193,7 @@ final class ChatAnswers {
         }
     }
 
-    private static Optional<String> errorName(JsonNode root) {
+    static Optional<String> errorName(JsonNode root) {
         JsonNode error = root.path("error");
         for (String field : new String[] { "code", "type" }) {
             JsonNode value = error.path(field);

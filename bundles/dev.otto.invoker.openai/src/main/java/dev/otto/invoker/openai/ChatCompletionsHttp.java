@@ -5,95 +5,97 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
+import dev.otto.api.model.ModelRef;
 import dev.otto.api.spi.InvocationFailure;
 import dev.otto.api.spi.InvocationFailure.Kind;
+import dev.otto.api.spi.InvocationResult;
 
 /**
  * POSTs to a chat completions endpoint with what an attempt needs and a plain {@link HttpClient}
- * does not give: one deadline for headers and body together (a server that stalls after its
- * headers still times out), a cap on the body, and transport failures as {@link InvocationFailure}s
- * (no cause attached, no URL, header or body in any message).
+ * does not give: the first-token, stall and attempt limits of {@link AttemptDeadlines} over the
+ * wait for the headers and the whole body, a cap on the body, the answer read as it streams, and
+ * transport failures as {@link InvocationFailure}s (no cause attached, no URL, header or body in
+ * any message).
  */
 final class ChatCompletionsHttp {
-
-    /** Error bodies are read only for their error type name: a small cap is plenty. */
-    static final int ERROR_BODY_CAP = 65_536;
 
     private final URI endpoint;
     private final HttpClient client;
     private final long maxBytes;
-    private final BodyDeadlines deadlines;
-
-    /** What the server answered. {@code body} is null when it exceeded its cap ({@code tooLarge}). */
-    record Answer(int status, HttpHeaders headers, byte[] body, boolean tooLarge) {
-    }
+    private final AttemptDeadlines deadlines;
+    private final Clock clock;
 
     /**
-     * @param deadlines fails a body still arriving at the deadline; shared, owned by the caller
+     * @param deadlines watches the calls; shared, owned by the caller
+     * @param clock the wall clock, for a {@code Retry-After} given as a date
      */
-    ChatCompletionsHttp(URI endpoint, Duration connectTimeout, long maxBytes, BodyDeadlines deadlines) {
+    ChatCompletionsHttp(URI endpoint, Duration connectTimeout, long maxBytes, AttemptDeadlines deadlines, Clock clock) {
         this.endpoint = endpoint;
         this.deadlines = deadlines;
         this.maxBytes = maxBytes;
+        this.clock = clock;
         this.client = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     /**
-     * POSTs a JSON body and waits for the whole answer until {@code deadlineNanos} (a
-     * {@link System#nanoTime()} instant).
+     * POSTs a streaming request and waits for the answer. All instants are {@link System#nanoTime()}
+     * instants; the first-token limit should be no later than the deadline.
      *
      * @param authorization the Authorization header value, or null; never in a message
+     * @param asked the model asked, for the answering model
+     * @param firstTokenLimit when the first output must have come
+     * @param deadline when the attempt must be over
+     * @param stallNanos how long the output may pause once it has begun
      */
-    Answer post(byte[] json, String authorization, long deadlineNanos) throws InvocationFailure {
-        long remaining = deadlineNanos - System.nanoTime();
-        if (remaining <= 0) {
-            throw InvocationFailure.timeout();
+    InvocationResult post(byte[] json, String authorization, ModelRef asked, long firstTokenLimit, long deadline,
+            long stallNanos) throws InvocationFailure {
+        if (Thread.currentThread().isInterrupted()) {
+            throw InvocationFailure.of(Kind.ABORTED, true);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofNanos(remaining))
-                .header("Content-Type", "application/json").header("Accept", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/json").header("Accept", "text/event-stream, application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        // HttpRequest.timeout covers the wait for the headers; the body's subscriber is failed at the
-        // deadline by BodyDeadlines. A blocking send(): sendAsync() hands its result over to another
-        // thread of the client's executor, which costs more than everything else of a loopback call.
-        CappedBody.Handler handler = new CappedBody.Handler(maxBytes, ERROR_BODY_CAP);
-        BodyDeadlines.Call watched = deadlines.start(deadlineNanos, handler::expire);
+        ChatExchange exchange = new ChatExchange(maxBytes, asked, clock, deadlines);
+        AttemptDeadlines.Call watched = deadlines.start(firstTokenLimit, deadline, stallNanos, exchange);
         if (watched == null) {
             throw InvocationFailure.of(Kind.ABORTED, true); // a call started after the invoker was deactivated
         }
+        exchange.watch(watched);
+        // No request timeout: the watcher bounds the wait for the headers too, and a request timeout
+        // also covers the body, which would cut a slow stream. The caller waits on the exchange's
+        // own outcome, completed on the client's thread as the answer ends: the client's future
+        // reaches the caller through another thread of its executor (sendAsync), which costs more
+        // than everything else of a loopback call, so only its failures are taken from it.
+        CompletableFuture<HttpResponse<Void>> sent;
         try {
-            HttpResponse<CappedBody> answer = client.send(request.build(), handler);
-            CappedBody body = answer.body();
-            return new Answer(answer.statusCode(), answer.headers(), body.bytes(), body.tooLarge());
-        } catch (InterruptedException e) {
-            handler.expire();
-            Thread.currentThread().interrupt();
-            throw InvocationFailure.of(Kind.ABORTED, true);
-        } catch (IOException | RuntimeException e) {
-            throw transportFailure(e);
-        } finally {
+            sent = client.sendAsync(request.build(), exchange);
+        } catch (RuntimeException e) {
             deadlines.done(watched);
+            throw transportFailure(e);
         }
+        exchange.sent(sent);
+        return exchange.await();
     }
 
-    /** Timeouts are TIMEOUT; refused, reset or any other broken exchange is CONNECTION. */
+    /** Timeouts (the connect timeout) are TIMEOUT; refused, reset or any other broken exchange is CONNECTION. */
     static InvocationFailure transportFailure(Throwable failure) {
-        Throwable t = failure;
-        for (Throwable c = t; c != null; c = c.getCause()) {
+        for (Throwable c = failure; c != null; c = c.getCause()) {
             if (c instanceof HttpConnectTimeoutException || c instanceof HttpTimeoutException) {
                 return InvocationFailure.timeout();
             }
         }
-        for (Throwable c = t; c != null; c = c.getCause()) {
+        for (Throwable c = failure; c != null; c = c.getCause()) {
             if (c instanceof ConnectException || c instanceof IOException) {
                 return InvocationFailure.of(Kind.CONNECTION, true);
             }

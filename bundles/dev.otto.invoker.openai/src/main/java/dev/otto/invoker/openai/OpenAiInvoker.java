@@ -25,8 +25,8 @@ import dev.otto.api.spi.PluginName;
 
 /**
  * A {@link ModelInvoker} for OpenAI-compatible endpoints (OpenAI, a local server, a gateway):
- * non-streaming {@code POST {baseUrl}/chat/completions} for the models of the configured
- * providers, under the attempt's deadline.
+ * a streaming {@code POST {baseUrl}/chat/completions} for the models of the configured providers,
+ * under the attempt's first-token, stall and attempt limits.
  *
  * <p>Ranking 0, above the OpenCode invoker's default ranking, so it serves the providers it is
  * configured for and OpenCode serves the rest; with no providers configured (the default) it
@@ -44,17 +44,20 @@ public final class OpenAiInvoker implements ModelInvoker {
     /** The value of this plugin's {@code otto.plugin.name}. */
     public static final String NAME = "openai";
 
+    /** The longest limit taken as it is; a longer one is as good as none. */
+    private static final Duration LONGEST = Duration.ofDays(100);
+
     private final Logger logger;
     private final UnaryOperator<String> environment;
     private final Clock clock;
-    private final BodyDeadlines deadlines;
+    private final AttemptDeadlines deadlines;
     private volatile Current current;
 
     /** Settings with their HTTP client; replaced whole by {@link #modified}. */
     private record Current(Settings settings, ChatCompletionsHttp http, AtomicBoolean keyWarned) {
-        Current(Settings settings, BodyDeadlines deadlines) {
+        Current(Settings settings, AttemptDeadlines deadlines, Clock clock) {
             this(settings, new ChatCompletionsHttp(settings.endpoint(), settings.connectTimeout(), settings.maxResponseBytes(),
-                    deadlines), new AtomicBoolean());
+                    deadlines, clock), new AtomicBoolean());
         }
     }
 
@@ -68,8 +71,8 @@ public final class OpenAiInvoker implements ModelInvoker {
         this.logger = logger;
         this.environment = environment;
         this.clock = clock;
-        this.deadlines = new BodyDeadlines("otto-openai-deadlines");
-        this.current = new Current(settings, deadlines);
+        this.deadlines = new AttemptDeadlines("otto-openai-deadlines");
+        this.current = new Current(settings, deadlines, clock);
         logSettings(settings);
     }
 
@@ -83,7 +86,7 @@ public final class OpenAiInvoker implements ModelInvoker {
             logger.error("{} configuration rejected, keeping the previous one: {}", PID, e.getMessage());
             return;
         }
-        this.current = new Current(settings, deadlines);
+        this.current = new Current(settings, deadlines, clock);
         logSettings(settings);
     }
 
@@ -91,6 +94,11 @@ public final class OpenAiInvoker implements ModelInvoker {
     @Deactivate
     void deactivate() {
         deadlines.close();
+    }
+
+    /** The watcher of this invoker's calls, for tests. */
+    AttemptDeadlines deadlines() {
+        return deadlines;
     }
 
     private void logSettings(Settings settings) {
@@ -116,24 +124,27 @@ public final class OpenAiInvoker implements ModelInvoker {
     public InvocationResult invoke(Invocation invocation) throws InvocationFailure {
         Current now = this.current;
         Settings settings = now.settings();
-        // the call's budget: the configured total timeout, cut to what is left of the attempt
+        // the call's budget: what is left of the attempt, cut to the configured total timeout if any
         Duration budget = invocation.remaining(clock.instant());
-        if (budget.compareTo(settings.totalTimeout()) > 0) {
+        if (settings.totalTimeout() != null && budget.compareTo(settings.totalTimeout()) > 0) {
             budget = settings.totalTimeout();
         }
         if (budget.isZero()) {
             throw InvocationFailure.timeout();
         }
-        long deadline = System.nanoTime() + budget.toNanos();
-        ChatCompletionsHttp.Answer answer = now.http().post(
-                ChatAnswers.request(invocation.model().modelId(), invocation.prompt()), authorization(now), deadline);
-        if (answer.status() >= 200 && answer.status() <= 299) {
-            if (answer.tooLarge()) {
-                throw new InvocationFailure(Kind.HTTP_STATUS, answer.status(), null, ChatAnswers.TOO_LARGE, false);
-            }
-            return ChatAnswers.result(answer.status(), answer.body(), invocation.model());
-        }
-        throw ChatAnswers.error(answer.status(), answer.headers(), answer.body(), clock.instant());
+        String authorization = authorization(now);
+        byte[] request = ChatAnswers.request(invocation.model().modelId(), invocation.prompt());
+        long budgetNanos = nanos(budget);
+        long start = System.nanoTime();
+        // a first-token timeout as long as the budget or longer is the deadline's: TIMEOUT, not FIRST_TOKEN_TIMEOUT
+        return now.http().post(request, authorization, invocation.model(),
+                start + Math.min(budgetNanos, nanos(invocation.firstTokenTimeout())), start + budgetNanos,
+                Math.min(budgetNanos, nanos(invocation.stallTimeout())));
+    }
+
+    /** Saturates at {@link #LONGEST}: no attempt is that long, and nanoTime arithmetic stays far from overflow. */
+    private static long nanos(Duration duration) {
+        return duration.compareTo(LONGEST) > 0 ? LONGEST.toNanos() : duration.toNanos();
     }
 
     /** {@code Bearer <key>} from the configured variable, read now; the key is never logged nor put in a message. */

@@ -29,9 +29,10 @@ public @interface OpenAiInvokerConfig {
     @AttributeDefinition(description = "Connect timeout, ISO-8601 (PT5S)")
     String connectTimeout() default "PT5S";
 
-    /** @return limit for one whole call, headers and body, ISO-8601 */
-    @AttributeDefinition(description = "Total timeout of one call, headers and body, ISO-8601 (PT2M); the attempt deadline cuts it shorter")
-    String totalTimeout() default "PT2M";
+    /** @return a limit for one whole call besides the attempt's deadline, ISO-8601; empty: none */
+    @AttributeDefinition(description = "Limit of one whole call, headers and body, ISO-8601, besides the attempt's deadline "
+            + "(modelManagement.routing.attemptTimeout); empty: none", required = false)
+    String totalTimeout() default "";
 
     /** @return largest answer accepted, in bytes */
     @AttributeDefinition(description = "Largest answer accepted, in bytes", min = "1")

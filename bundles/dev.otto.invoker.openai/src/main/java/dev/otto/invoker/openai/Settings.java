@@ -18,7 +18,7 @@ import dev.otto.api.model.ModelRef;
  * @param providers the provider ids served
  * @param apiKeyEnv the environment variable holding the key, or empty for none
  * @param connectTimeout limit for opening a connection
- * @param totalTimeout limit for a whole call
+ * @param totalTimeout limit for a whole call besides the attempt's deadline, or null for none
  * @param maxResponseBytes largest answer accepted
  */
 record Settings(URI endpoint, Set<String> providers, String apiKeyEnv, Duration connectTimeout, Duration totalTimeout,
@@ -39,7 +39,7 @@ record Settings(URI endpoint, Set<String> providers, String apiKeyEnv, Duration 
      */
     static Settings of(OpenAiInvokerConfig config) {
         return new Settings(endpoint(config.baseUrl()), providers(config.providers()), apiKeyEnv(config.apiKeyEnv()),
-                duration("connectTimeout", config.connectTimeout()), duration("totalTimeout", config.totalTimeout()),
+                duration("connectTimeout", config.connectTimeout()), optionalDuration("totalTimeout", config.totalTimeout()),
                 maxResponseBytes(config.maxResponseBytes()));
     }
 
@@ -99,6 +99,11 @@ record Settings(URI endpoint, Set<String> providers, String apiKeyEnv, Duration 
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(property + " is " + value + ": expected an ISO-8601 duration, e.g. PT30S");
         }
+    }
+
+    /** Empty means none. */
+    static Duration optionalDuration(String property, String value) {
+        return value == null || value.isBlank() ? null : duration(property, value);
     }
 
     static long maxResponseBytes(long value) {

@@ -91,17 +91,29 @@ class OpenAiInvokerTest {
     }
 
     @Test
-    void anAnswerGivesTextTokensAndTheModelThatAnswered() throws Exception {
+    void aStreamedAnswerGivesTextTokensAndTheModelThatAnswered() throws Exception {
+        provider.answering((model, exchange) -> FakeProvider.stream(exchange, "hi there, friend", model + "-2026-01-01"));
+        InvocationResult result = invoker().invoke(invocation(Duration.ofSeconds(10)));
+        assertThat(result.text()).as("the deltas, concatenated").isEqualTo("hi there, friend");
+        assertThat(result.tokensIn()).as("from the final usage chunk").isEqualTo(12);
+        assertThat(result.tokensOut()).isEqualTo(5);
+        assertThat(result.answeredBy()).isEqualTo(ModelRef.parse("local/small-2026-01-01"));
+        FakeProvider.Seen seen = provider.seen.get(0);
+        assertThat(seen.model()).as("the model id, without the provider").isEqualTo("small");
+        assertThat(seen.authorization()).isEqualTo("Bearer " + KEY);
+        assertThat(seen.body()).contains("\"messages\":[{\"role\":\"user\",\"content\":\"say hello\"}]")
+                .contains("\"stream\":true").contains("\"stream_options\":{\"include_usage\":true}");
+    }
+
+    @Test
+    void aWholeJsonAnswerToTheStreamingRequestIsAccepted() throws Exception {
+        // some local servers ignore "stream" and answer one chat.completion
         provider.answering((model, exchange) -> reply(exchange, 200, success("hi there", model + "-2026-01-01")));
         InvocationResult result = invoker().invoke(invocation(Duration.ofSeconds(10)));
         assertThat(result.text()).isEqualTo("hi there");
         assertThat(result.tokensIn()).isEqualTo(12);
         assertThat(result.tokensOut()).isEqualTo(5);
         assertThat(result.answeredBy()).isEqualTo(ModelRef.parse("local/small-2026-01-01"));
-        FakeProvider.Seen seen = provider.seen.get(0);
-        assertThat(seen.model()).as("the model id, without the provider").isEqualTo("small");
-        assertThat(seen.authorization()).isEqualTo("Bearer " + KEY);
-        assertThat(seen.body()).contains("\"messages\":[{\"role\":\"user\",\"content\":\"say hello\"}]").contains("\"stream\":false");
     }
 
     @Test
@@ -202,7 +214,9 @@ class OpenAiInvokerTest {
 
     @Test
     void aMalformedOkBodyIsAMalformedResponse() {
-        for (String body : List.of("not json {", "[]", "{\"choices\":[]}", "{\"choices\":[{\"message\":{\"content\":42}}]}")) {
+        for (String body : List.of("not json {", "[]", "{\"choices\":[]}", "{\"choices\":[{\"message\":{\"content\":42}}]}", "",
+                "\n\n", "<html><body>502 Bad Gateway</body></html>", "data: hello\n\n", "data: {\"object\":\"list\"}\n\n",
+                "data: [DONE]\n\n", "data: " + FakeProvider.chunk("small", "{\"content\":42}", null) + "\n\n")) {
             provider.answering((model, exchange) -> reply(exchange, 200, body));
             InvocationFailure failure = failure();
             assertThat(failure.kind()).as(body).isEqualTo(Kind.HTTP_STATUS);
@@ -230,7 +244,8 @@ class OpenAiInvokerTest {
         InvocationFailure failure = failure(invoker(), Duration.ofSeconds(1));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(failure.kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofMillis(2500));
+        assertThat(took).as("never before the deadline; a bound, not a measurement").isBetween(Duration.ofMillis(900),
+                Duration.ofSeconds(10));
         assertThat(classified(failure)).isEqualTo(new Classification(ReasonCode.TIMEOUT, ErrorClass.TIMEOUT_ERROR));
     }
 
@@ -240,7 +255,7 @@ class OpenAiInvokerTest {
         long start = System.nanoTime();
         InvocationFailure failure = failure(invoker(provider.baseUrl(), Duration.ofMillis(500), 1_048_576), Duration.ofSeconds(30));
         assertThat(failure.kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(400), Duration.ofMillis(2000));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(10));
     }
 
     @Test
@@ -349,10 +364,7 @@ class OpenAiInvokerTest {
             interrupted.set(Thread.currentThread().isInterrupted());
         });
         caller.start();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (provider.seen.isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(5);
-        }
+        TestSupport.await("the request reached the provider", Duration.ofSeconds(5), () -> !provider.seen.isEmpty());
         caller.interrupt();
         caller.join(5000);
         assertThat(caller.isAlive()).isFalse();
@@ -389,10 +401,7 @@ class OpenAiInvokerTest {
                 throw new IllegalStateException(e);
             }
         });
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (provider.seen.isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(5);
-        }
+        TestSupport.await("the request reached the provider", Duration.ofSeconds(5), () -> !provider.seen.isEmpty());
         invoker.modified(TestSupport.config(Map.of("providers", new String[] { "other" }, "baseUrl", "http://127.0.0.1:9/v1")));
         assertThat(invoker.supports(MODEL)).isFalse();
         answer.countDown();

@@ -1,10 +1,12 @@
 package dev.otto.invoker.openai;
 
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import org.osgi.service.log.Logger;
 
@@ -12,6 +14,21 @@ import org.osgi.service.log.Logger;
 public final class TestSupport {
 
     private TestSupport() {
+    }
+
+    /**
+     * Waits until {@code condition} holds, looking every few milliseconds, at most {@code limit}.
+     *
+     * @throws AssertionError naming {@code what} if it does not hold in time
+     */
+    public static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("not within " + limit + ": " + what);
+            }
+            Thread.sleep(2);
+        }
     }
 
     /** The annotation's defaults, overridden by {@code values}. */
