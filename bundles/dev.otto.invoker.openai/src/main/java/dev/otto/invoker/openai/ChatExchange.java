@@ -25,6 +25,9 @@ import dev.otto.api.spi.InvocationResult;
  * that ignores {@code stream}), else an event stream of chunks ({@link EventStreamDecoder},
  * {@link StreamedAnswer}). Another status is an error answer, read up to
  * {@link #ERROR_BODY_CAP} for its error name only.
+ *
+ * <p>Over 400 lines because the exchange and its two body subscribers share one outcome, one lock
+ * discipline and one rule for releasing the call from the watcher; they are checked together.
  */
 final class ChatExchange implements HttpResponse.BodyHandler<Void>, AttemptDeadlines.Expiry {
 
@@ -129,7 +132,11 @@ final class ChatExchange implements HttpResponse.BodyHandler<Void>, AttemptDeadl
         }
     }
 
-    /** The attempt has failed: closes what is still open. Never cancels the client's future once a body exists (it may be done and its connection pooled). */
+    /**
+     * The attempt has failed: closes what is still open. Once a body exists only the body is cut
+     * off, never the client's future: the body may have ended and its connection gone back to the
+     * client's pool, where a cancel would close it under the next call.
+     */
     private void abort() {
         Body current = body;
         if (current != null) {

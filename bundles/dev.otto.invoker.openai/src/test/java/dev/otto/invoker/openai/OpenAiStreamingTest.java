@@ -49,6 +49,9 @@ import dev.otto.classifier.DefaultFailureClassifier;
  * yet: for those kinds only the {@link InvocationFailure} kind is asserted here; the classifier's
  * own table will hold their rows ({@code timeout}/{@code FirstTokenTimeout} and
  * {@code timeout}/{@code StallTimeout}).
+ *
+ * <p>Over 400 lines: one test per way a stream fails, each short, sharing the invoker and the
+ * providers set up here.
  */
 class OpenAiStreamingTest {
 
