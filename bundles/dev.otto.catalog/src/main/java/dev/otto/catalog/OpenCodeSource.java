@@ -2,18 +2,20 @@ package dev.otto.catalog;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Dictionary;
+import java.util.function.Supplier;
 
-import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.log.Logger;
-import org.osgi.service.log.LoggerFactory;
 
 import dev.otto.api.catalog.CatalogFetchException;
 import dev.otto.api.catalog.CatalogSnapshot;
@@ -22,16 +24,23 @@ import dev.otto.api.config.CatalogConfig;
 import dev.otto.api.config.CatalogSettings;
 import dev.otto.api.config.ConfigPids;
 import dev.otto.api.config.ConfigProperties;
-import dev.otto.api.runtime.OttoPaths;
+import dev.otto.api.opencode.OpenCodeConnection;
+import dev.otto.api.opencode.OpenCodeException;
+import dev.otto.api.opencode.OpenCodeStatus;
 import dev.otto.api.spi.PluginName;
 
 /**
  * The default {@link CatalogSource}: the connected providers and their models
  * ({@code GET /config/providers}), the global default model ({@code model} of {@code GET /config})
- * and the server version ({@code GET /global/health}) of an OpenCode server.
+ * and the server version ({@code GET /global/health}) of the OpenCode server, fetched through the
+ * {@link OpenCodeConnection} with one deadline ({@code totalTimeout}) for all three requests and
+ * {@code maxResponseBytes} as the cap of each answer.
  *
- * <p>With the framework property {@value #MANAGED} set ({@code bin/otto --with-opencode}) it first
- * starts the pinned OpenCode of the distribution and fetches from that one.
+ * <p>When an operator edits {@code opencodeUrl}, Config Admin tells the catalog and the connection
+ * separately, in no set order, and the catalog's refresh may start before the connection has
+ * moved. So a fetch first waits, bounded, until the connection uses the URL that Config Admin holds
+ * now (it stores a configuration before it tells anyone), unless the connection runs Otto's own
+ * OpenCode, whose URL is not configured.
  */
 // a negative ranking: any CatalogSource an administrator adds wins over this default
 @Component(service = CatalogSource.class, immediate = true, configurationPid = ConfigPids.CATALOG,
@@ -39,62 +48,34 @@ import dev.otto.api.spi.PluginName;
 @PluginName("opencode")
 public final class OpenCodeSource implements CatalogSource {
 
-    /** Framework property: start and use the distribution's own OpenCode. */
-    public static final String MANAGED = "otto.opencode.managed";
-    /** Where the distribution's pinned OpenCode lives, below {@code otto.home}. */
-    static final String EXECUTABLE = "opencode/node_modules/.bin/opencode";
+    /** Longest wait for the connection to take a newly configured URL (within the fetch's deadline). */
+    static final Duration URL_SWITCH_WAIT = Duration.ofSeconds(5);
 
-    private final OpenCodeProcess managed;
-    private final Logger logger;
-    private volatile Settings settings;
-
-    /** Immutable per configuration version: swapped whole by {@link #modified}. */
-    private record Settings(OpenCodeHttp http, Duration totalTimeout) {
-    }
+    private final OpenCodeConnection connection;
+    private final Supplier<URI> configuredUrl;
+    private final Duration urlSwitchWait;
+    private volatile CatalogSettings settings;
 
     @Activate
-    public OpenCodeSource(BundleContext context, CatalogConfig config,
-            @Reference(service = LoggerFactory.class) Logger logger) throws IOException, InterruptedException {
-        this.logger = logger;
-        if (Boolean.parseBoolean(context.getProperty(MANAGED))) {
-            OttoPaths paths = OttoPaths.resolve(System::getenv, context::getProperty, Path.of(System.getProperty("user.home")));
-            Path home = Path.of(String.valueOf(context.getProperty("otto.home")));
-            logger.info("starting the pinned OpenCode server ({} serve) with its state in {}", EXECUTABLE,
-                    paths.dataDir().resolve("opencode"));
-            this.managed = OpenCodeProcess.start(home.resolve(EXECUTABLE), paths.dataDir().resolve("opencode"),
-                    paths.logsDir().resolve("opencode.log"), Duration.ofSeconds(60));
-            logger.info("OpenCode is answering on {} (pid {})", managed.url(), managed.pid());
-        } else {
-            this.managed = null;
-        }
-        modified(config);
+    public OpenCodeSource(@Reference OpenCodeConnection connection, @Reference ConfigurationAdmin configAdmin,
+            CatalogConfig config) {
+        this.connection = connection;
+        this.settings = ConfigProperties.catalogSettings(config);
+        this.configuredUrl = () -> storedUrl(configAdmin, settings.opencodeUrl());
+        this.urlSwitchWait = URL_SWITCH_WAIT;
     }
 
-    /** Without OSGi (tests): fetches from {@code catalog.opencodeUrl()} with the given credentials. */
-    OpenCodeSource(CatalogSettings catalog, String user, String password, Logger logger) {
-        this.logger = logger;
-        this.managed = null;
-        this.settings = settings(catalog.opencodeUrl(), catalog, user, password);
+    /** Without OSGi (tests): {@code configuredUrl} stands for what Config Admin holds. */
+    OpenCodeSource(OpenCodeConnection connection, CatalogSettings settings, Supplier<URI> configuredUrl, Duration urlSwitchWait) {
+        this.connection = connection;
+        this.settings = settings;
+        this.configuredUrl = configuredUrl;
+        this.urlSwitchWait = urlSwitchWait;
     }
 
     @Modified
     void modified(CatalogConfig config) {
-        CatalogSettings catalog = ConfigProperties.catalogSettings(config);
-        URI url = managed != null ? managed.url() : catalog.opencodeUrl();
-        this.settings = settings(url, catalog, System.getenv(OpenCodeHttp.USER_ENV), System.getenv(OpenCodeHttp.PASSWORD_ENV));
-    }
-
-    private static Settings settings(URI url, CatalogSettings catalog, String user, String password) {
-        return new Settings(new OpenCodeHttp(url, catalog.connectTimeout(), catalog.maxResponseBytes(), user, password),
-                catalog.totalTimeout());
-    }
-
-    @Deactivate
-    void deactivate() {
-        if (managed != null) {
-            logger.info("stopping the OpenCode server on {}", managed.url());
-            managed.close();
-        }
+        this.settings = ConfigProperties.catalogSettings(config);
     }
 
     @Override
@@ -102,31 +83,125 @@ public final class OpenCodeSource implements CatalogSource {
         return "opencode";
     }
 
-    /** The server this source fetches from. */
-    URI url() {
-        return settings.http().base();
-    }
-
     @Override
     public CatalogSnapshot fetch() throws CatalogFetchException {
-        Settings current = settings;
-        OpenCodeHttp http = current.http();
-        long deadline = System.nanoTime() + current.totalTimeout().toNanos();
-        String version = version(http, deadline);
-        byte[] providers = http.get("/config/providers", deadline);
-        byte[] config = http.get("/config", deadline);
-        return OpenCodeAnswers.snapshot(providers, config, version, http.base(), java.time.Instant.now());
+        CatalogSettings current = settings;
+        long maxBytes = current.maxResponseBytes();
+        Instant deadline = Instant.now().plus(current.totalTimeout());
+        URI url = connectionUrl(deadline);
+        String version = version(url, deadline, maxBytes);
+        byte[] providers = get(url, OpenCodeAnswers.CONFIG_PROVIDERS, deadline, maxBytes);
+        byte[] config = get(url, OpenCodeAnswers.CONFIG, deadline, maxBytes);
+        return OpenCodeAnswers.snapshot(providers, config, version, url, Instant.now());
+    }
+
+    /** The URL the connection uses, once it is the configured one (see the class comment). */
+    private URI connectionUrl(Instant deadline) throws CatalogFetchException {
+        OpenCodeStatus status = connection.status();
+        if (status.managed()) {
+            return status.url();
+        }
+        Instant giveUp = min(deadline, Instant.now().plus(urlSwitchWait));
+        URI wanted = configuredUrl.get();
+        while (!sameServer(status.url(), wanted)) {
+            if (!Instant.now().isBefore(giveUp)) {
+                throw new CatalogFetchException(wanted, CatalogFetchException.Cause.TIMED_OUT,
+                        "the OpenCode connection still uses " + CatalogFetchException.sanitize(status.url())
+                                + " after " + String.format(java.util.Locale.ROOT, "%.1f s", urlSwitchWait.toMillis() / 1000.0)
+                                + "; see the log of dev.otto.opencode");
+            }
+            try {
+                Thread.sleep(10); // the connection moves within microseconds of the catalog being told
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CatalogFetchException(wanted, CatalogFetchException.Cause.IO, "interrupted while waiting for the connection");
+            }
+            status = connection.status();
+            wanted = configuredUrl.get();
+        }
+        return status.url();
     }
 
     /** The server's version; an older server without the health endpoint is still a catalog source. */
-    private static String version(OpenCodeHttp http, long deadline) throws CatalogFetchException {
+    private String version(URI url, Instant deadline, long maxBytes) throws CatalogFetchException {
+        byte[] health;
         try {
-            return OpenCodeAnswers.healthVersion(http.get("/global/health", deadline), http.base());
-        } catch (CatalogFetchException e) {
-            if (e.failureCause() == CatalogFetchException.Cause.HTTP_ERROR) {
+            health = connection.get(OpenCodeAnswers.HEALTH, deadline, maxBytes).body();
+        } catch (OpenCodeException e) {
+            if (e.failureCause() == OpenCodeException.Cause.HTTP_ERROR) {
                 return null;
             }
-            throw e;
+            throw translate(e, OpenCodeAnswers.HEALTH, maxBytes);
+        } catch (InterruptedException e) {
+            throw interrupted(url, OpenCodeAnswers.HEALTH);
         }
+        return OpenCodeAnswers.healthVersion(health, url);
+    }
+
+    private byte[] get(URI url, String path, Instant deadline, long maxBytes) throws CatalogFetchException {
+        try {
+            return connection.get(path, deadline, maxBytes).body();
+        } catch (OpenCodeException e) {
+            throw translate(e, path, maxBytes);
+        } catch (InterruptedException e) {
+            throw interrupted(url, path);
+        }
+    }
+
+    /** The connection's failure in the catalog's terms, with a detail as an operator saw it before. */
+    private CatalogFetchException translate(OpenCodeException e, String path, long maxBytes) {
+        URI server = e.server();
+        switch (e.failureCause()) {
+        case REFUSED:
+            return new CatalogFetchException(server, CatalogFetchException.Cause.REFUSED, null, e);
+        case TIMED_OUT:
+            return new CatalogFetchException(server, CatalogFetchException.Cause.TIMED_OUT, "GET " + path, e);
+        case UNAUTHORIZED:
+            return new CatalogFetchException(server, CatalogFetchException.Cause.UNAUTHORIZED, "HTTP " + e.httpStatus()
+                    + " from " + path + "; " + OpenCodeException.Cause.UNAUTHORIZED.advice(), e);
+        case HTTP_ERROR:
+            return new CatalogFetchException(server, CatalogFetchException.Cause.HTTP_ERROR,
+                    "HTTP " + e.httpStatus() + " from " + path, e);
+        case TOO_LARGE:
+            return new CatalogFetchException(server, CatalogFetchException.Cause.TOO_LARGE,
+                    path + " answered more than " + maxBytes + " bytes", e);
+        default:
+            return new CatalogFetchException(server, CatalogFetchException.Cause.IO, "GET " + path, e);
+        }
+    }
+
+    private static CatalogFetchException interrupted(URI url, String path) {
+        Thread.currentThread().interrupt();
+        return new CatalogFetchException(url, CatalogFetchException.Cause.IO, "interrupted during GET " + path);
+    }
+
+    /** {@code opencodeUrl} as Config Admin holds it now, or {@code fallback} if it holds none. */
+    private static URI storedUrl(ConfigurationAdmin configAdmin, URI fallback) {
+        try {
+            Configuration[] found = configAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + ConfigPids.CATALOG + ")");
+            if (found != null && found.length > 0) {
+                Dictionary<String, Object> properties = found[0].getProperties();
+                Object url = properties == null ? null : properties.get("opencodeUrl");
+                if (url instanceof String && !((String) url).isBlank()) {
+                    return URI.create((String) url);
+                }
+            }
+        } catch (IOException | InvalidSyntaxException | IllegalArgumentException | IllegalStateException e) {
+            // Config Admin is going away or holds something odd: this component's own view will do
+        }
+        return fallback;
+    }
+
+    /** Same server: URIs equal but for a trailing slash. */
+    static boolean sameServer(URI a, URI b) {
+        return strip(a.toString()).equalsIgnoreCase(strip(b.toString()));
+    }
+
+    private static String strip(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 }

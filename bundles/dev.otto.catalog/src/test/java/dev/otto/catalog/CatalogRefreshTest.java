@@ -2,10 +2,12 @@ package dev.otto.catalog;
 
 import static dev.otto.catalog.OpenCodeSourceFaultTest.MAX_BYTES;
 import static dev.otto.catalog.OpenCodeSourceFaultTest.TOTAL_TIMEOUT;
+import static dev.otto.catalog.OpenCodeSourceFaultTest.URL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.otto.api.catalog.CatalogSnapshot;
 import dev.otto.api.config.CatalogSettings;
+import dev.otto.api.opencode.OpenCodeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Refreshes of the {@link Catalog} over real HTTP: single-flight on demand, backoff when scheduled. */
+/** Refreshes of the {@link Catalog} through its source: single-flight on demand, backoff when scheduled. */
 class CatalogRefreshTest {
 
     static final Duration WAIT_LIMIT = Duration.ofSeconds(20);
@@ -29,17 +31,12 @@ class CatalogRefreshTest {
     Path dir;
 
     private final RecordingLogger log = new RecordingLogger();
-    private final FakeOpenCode server;
+    private final FakeConnection connection = new FakeConnection(URL);
     private final ExecutorService callers = Executors.newFixedThreadPool(2);
     private Catalog catalog;
 
-    CatalogRefreshTest() throws Exception {
-        server = new FakeOpenCode();
-    }
-
     @AfterEach
     void stop() throws Exception {
-        server.close();
         callers.shutdownNow();
         if (catalog != null) {
             catalog.deactivate();
@@ -47,10 +44,9 @@ class CatalogRefreshTest {
     }
 
     private Catalog start(Duration refreshInterval) throws Exception {
-        CatalogSettings settings = new CatalogSettings(server.url(), refreshInterval, Duration.ofSeconds(1),
-                TOTAL_TIMEOUT, MAX_BYTES);
+        CatalogSettings settings = new CatalogSettings(URL, refreshInterval, Duration.ofSeconds(1), TOTAL_TIMEOUT, MAX_BYTES);
         catalog = new Catalog();
-        catalog.source = new OpenCodeSource(settings, null, null, log.logger);
+        catalog.source = new OpenCodeSource(connection, settings, connection::url, Duration.ofSeconds(2));
         catalog.logger = log.logger;
         catalog.start(settings, dir.resolve("model-catalog-cache.json"), dir.resolve("config.jsonc"));
         return catalog;
@@ -70,18 +66,18 @@ class CatalogRefreshTest {
     @Test
     void twoConcurrentRefreshesShareOneFetch() throws Exception {
         start(Duration.ofHours(24));
-        server.resetHits();
+        int before = connection.hits("/config/providers");
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         byte[] other = OpenCodeAnswersTest.fixture("config-providers.no-keys.json");
-        server.providers((exchange, fake) -> {
+        connection.answer("/config/providers", (c, path) -> {
             arrived.countDown();
             release.await(WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-            FakeOpenCode.send(exchange, 200, other);
+            return other;
         });
 
         Future<CatalogSnapshot> first = callers.submit(catalog::refresh);
-        assertThat(arrived.await(WAIT_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the first fetch reached the server").isTrue();
+        assertThat(arrived.await(WAIT_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the first fetch reached the connection").isTrue();
         AtomicReference<Thread> second = new AtomicReference<>();
         Future<CatalogSnapshot> joining = callers.submit(() -> {
             second.set(Thread.currentThread());
@@ -99,12 +95,12 @@ class CatalogRefreshTest {
         CatalogSnapshot b = joining.get(WAIT_LIMIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(a).isSameAs(b).isSameAs(catalog.snapshot());
         assertThat(a.providers()).containsOnlyKeys("opencode"); // the answer given during the refresh
-        assertThat(server.hits("/config/providers")).isEqualTo(1);
+        assertThat(connection.hits("/config/providers")).isEqualTo(before + 1);
 
         // single-flight is not a cache: the next refresh fetches again
-        server.providers(FakeOpenCode.ok(FakeOpenCode.PROVIDERS));
+        connection.answer("/config/providers", FakeConnection.ok(FakeConnection.PROVIDERS));
         assertThat(catalog.refresh().providers()).containsKey("openai");
-        assertThat(server.hits("/config/providers")).isEqualTo(2);
+        assertThat(connection.hits("/config/providers")).isEqualTo(before + 2);
     }
 
     @Test
@@ -112,14 +108,14 @@ class CatalogRefreshTest {
         // shorter than the backoff base of 30 s: the backoff must still work, capped by the interval
         start(Duration.ofSeconds(1));
         CatalogSnapshot good = catalog.snapshot();
-        server.providers(FakeOpenCode.status(500));
+        connection.answer("/config/providers", FakeConnection.failure(OpenCodeException.Cause.HTTP_ERROR, 500));
 
         await("two scheduled refreshes failed in a row", () -> catalog.freshness().consecutiveFailures() >= 2);
         assertThat(catalog.snapshot()).isSameAs(good);
         assertThat(log.at("WARN")).hasSizeGreaterThanOrEqualTo(2).allSatisfy(line -> assertThat(line.message())
                 .contains("model catalog refresh failed", "HTTP 500 from /config/providers", "next try in"));
 
-        server.providers(FakeOpenCode.ok(OpenCodeAnswersTest.fixture("config-providers.no-keys.json")));
+        connection.answer("/config/providers", FakeConnection.ok(OpenCodeAnswersTest.fixture("config-providers.no-keys.json")));
         await("a scheduled refresh succeeded again", () -> catalog.freshness().consecutiveFailures() == 0);
         assertThat(catalog.snapshot().snapshotId()).isNotEqualTo(good.snapshotId());
         assertThat(catalog.freshness().lastError()).isNull();
