@@ -18,6 +18,7 @@ import dev.otto.api.model.ModelRef;
 import dev.otto.api.routing.ErrorClass;
 import dev.otto.api.spi.InvocationFailure;
 import dev.otto.api.spi.InvocationFailure.Kind;
+import dev.otto.support.provider.ProviderErrors;
 import dev.otto.api.spi.InvocationResult;
 
 /**
@@ -122,6 +123,16 @@ final class ChatAnswers {
         return new InvocationFailure(Kind.UNKNOWN, status, null, errorName(root).orElse(MALFORMED), false);
     }
 
+    /** {@code error.code}, {@code error.type} and {@code error.message} of an error body (OpenAI and Anthropic shapes). */
+    private static String[] errorFields(JsonNode root) {
+        JsonNode error = root.path("error");
+        return new String[] { textOf(error.path("code")), textOf(error.path("type")), textOf(error.path("message")) };
+    }
+
+    private static String textOf(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
+    }
+
     /** A string, or (some compatible servers) an array of {@code {"type":"text","text":...}} parts; null if neither. */
     static String text(JsonNode content) {
         if (content.isTextual()) {
@@ -161,47 +172,34 @@ final class ChatAnswers {
     }
 
     /**
-     * Turns an error status into a failure: 401/403 are {@code AUTH}, an OpenAI context overflow is
-     * {@code CONTEXT_OVERFLOW}, 400 is {@code INVALID_REQUEST}, everything else {@code HTTP_STATUS};
-     * all keep the status, the {@code Retry-After} hint and the error type name.
+     * Turns an error status into a failure, read as OpenCode's errors are
+     * ({@link ProviderErrors#http}): 401/403 are {@code AUTH}, a context overflow is
+     * {@code CONTEXT_OVERFLOW}, a 400/422 with no specific code or type {@code INVALID_REQUEST},
+     * everything else {@code HTTP_STATUS}; the name is the error's specific code or type, else the
+     * one its message implies. The message is read, never kept.
      *
      * @param body the error body, or null if it was too large to read
      */
     static InvocationFailure error(int status, HttpHeaders headers, byte[] body, Instant now) {
         Duration retryAfter = retryAfter(headers, now);
-        String name = body == null ? null : errorName(body).orElse(null);
-        if (status == 401 || status == 403) {
-            return new InvocationFailure(Kind.AUTH, status, retryAfter, name, false);
-        }
-        if (CONTEXT_LENGTH_EXCEEDED.equals(name) && status >= 400 && status <= 499) {
-            return new InvocationFailure(Kind.CONTEXT_OVERFLOW, status, retryAfter, name, false);
-        }
-        if (status == 400) {
-            return new InvocationFailure(Kind.INVALID_REQUEST, status, retryAfter, name, false);
-        }
-        boolean retryable = status == 408 || status == 429 || status >= 500;
-        return new InvocationFailure(Kind.HTTP_STATUS, status, retryAfter, name, retryable);
-    }
-
-    /** {@code error.code}, else {@code error.type}, when it is a plain identifier; never {@code error.message}. */
-    static Optional<String> errorName(byte[] body) {
-        try {
-            JsonNode root = MAPPER.readTree(body);
-            return root == null ? Optional.empty() : errorName(root);
-        } catch (IOException | RuntimeException notJson) {
-            return Optional.empty();
-        }
-    }
-
-    static Optional<String> errorName(JsonNode root) {
-        JsonNode error = root.path("error");
-        for (String field : new String[] { "code", "type" }) {
-            JsonNode value = error.path(field);
-            if (value.isTextual() && ErrorClass.isValidName(value.asText())) {
-                return Optional.of(value.asText());
+        String[] fields = new String[3];
+        if (body != null) {
+            try {
+                JsonNode root = MAPPER.readTree(body);
+                if (root != null) {
+                    fields = errorFields(root);
+                }
+            } catch (IOException | RuntimeException notJson) {
+                // a body that is not JSON names nothing
             }
         }
-        return Optional.empty();
+        return ProviderErrors.http(status, fields[0], fields[1], fields[2], retryAfter);
+    }
+
+    /** The error's most specific name ({@link ProviderErrors#nameOf}); never its message. */
+    static Optional<String> errorName(JsonNode root) {
+        String[] fields = errorFields(root);
+        return Optional.ofNullable(ProviderErrors.nameOf(fields[0], fields[1], fields[2]));
     }
 
     /**

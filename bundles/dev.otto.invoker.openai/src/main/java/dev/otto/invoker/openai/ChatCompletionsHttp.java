@@ -88,10 +88,17 @@ final class ChatCompletionsHttp {
         return exchange.await();
     }
 
-    /** Timeouts (the connect timeout) are TIMEOUT; refused, reset or any other broken exchange is CONNECTION. */
+    /**
+     * A connect timeout, a refusal, a reset or any other broken exchange is CONNECTION: the provider
+     * cannot be reached (as OpenCode reports it, so the router skips that provider's other models);
+     * another HTTP timeout is TIMEOUT.
+     */
     static InvocationFailure transportFailure(Throwable failure) {
         for (Throwable c = failure; c != null; c = c.getCause()) {
-            if (c instanceof HttpConnectTimeoutException || c instanceof HttpTimeoutException) {
+            if (c instanceof HttpConnectTimeoutException) {
+                return InvocationFailure.of(Kind.CONNECTION, true);
+            }
+            if (c instanceof HttpTimeoutException) {
                 return InvocationFailure.timeout();
             }
         }
