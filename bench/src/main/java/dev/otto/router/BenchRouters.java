@@ -66,13 +66,11 @@ final class BenchRouters {
 
     /** A router with the shipped plugins, the benchmark configuration and this invoker, but no sink. */
     static RoutingService router(ModelInvoker invoker) {
-        RoutingService router = new RoutingService();
-        router.logger = silentLogger();
-        router.catalog = catalog(snapshot());
-        router.configure(new FlowDefaults(FLOW_DEFAULTS), ROUTING, "c000000000001");
-        router.classifiers = List.of(Map.entry(plugin(DefaultFailureClassifier.NAME, 1L), new DefaultFailureClassifier()));
-        router.policy = Map.entry(plugin(OpenAiFirstFallbackPolicy.NAME, 2L), new OpenAiFirstFallbackPolicy());
-        router.invokers = List.of(Map.entry(plugin("bench", 3L), invoker));
+        RoutingService router = new RoutingService(catalog(snapshot()), silentLogger(), java.time.Clock.systemUTC(),
+                new RoutingService.Settings(new FlowDefaults(FLOW_DEFAULTS), ROUTING, "c000000000001"));
+        router.addClassifier(new DefaultFailureClassifier(), plugin(DefaultFailureClassifier.NAME, 1L));
+        router.setPolicy(new OpenAiFirstFallbackPolicy(), plugin(OpenAiFirstFallbackPolicy.NAME, 2L));
+        router.addInvoker(invoker, plugin("bench", 3L));
         return router;
     }
 
