@@ -114,7 +114,8 @@ public final class OpenCodeSource implements CatalogSource {
                 Thread.sleep(10); // the connection moves within microseconds of the catalog being told
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new CatalogFetchException(wanted, CatalogFetchException.Cause.IO, "interrupted while waiting for the connection");
+                throw new CatalogFetchException(wanted, CatalogFetchException.Cause.IO,
+                        "interrupted while waiting for the connection");
             }
             status = connection.status();
             wanted = configuredUrl.get();

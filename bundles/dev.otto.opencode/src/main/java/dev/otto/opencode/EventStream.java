@@ -204,7 +204,8 @@ final class EventStream implements AutoCloseable {
                 outageStart = System.nanoTime();
                 log.warn(connectedAt != 0
                         ? "OpenCode event stream lost: " + problem + "; reconnecting, runs poll OpenCode until it is back"
-                        : "OpenCode event stream cannot connect: " + problem + "; retrying, runs poll OpenCode until it connects");
+                        : "OpenCode event stream cannot connect: " + problem
+                                + "; retrying, runs poll OpenCode until it connects");
             }
             if (connectedAt != 0 && System.nanoTime() - connectedAt >= timing.resetAfter().toNanos()) {
                 failures = 0;

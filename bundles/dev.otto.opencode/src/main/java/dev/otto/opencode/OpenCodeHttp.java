@@ -76,7 +76,8 @@ final class OpenCodeHttp {
         long deadlineNanos = System.nanoTime() + remaining;
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofNanos(remaining))
                 .header("Accept", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(json));
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(json));
         if (json != null) {
             builder.header("Content-Type", "application/json");
         }
