@@ -2,9 +2,14 @@ package dev.otto.api.opencode;
 
 import java.time.Duration;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
- * The events of one OpenCode session, in the order the server sent them.
+ * The events of one OpenCode session, in the order the server sent them. The connection listens
+ * to {@code GET /event} without a {@code directory}, which carries the sessions of the server's own
+ * directory: sessions created without a {@code directory} (as Otto creates them).
  */
+@ProviderType
 public interface SessionEvents extends AutoCloseable {
 
     /**
