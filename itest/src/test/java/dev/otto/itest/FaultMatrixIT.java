@@ -179,6 +179,8 @@ public class FaultMatrixIT {
         } else if (!result.skipped().contains(SkippedModel.notInCatalog(NOT_LISTED))) {
             problems.add(where + "the chain model the catalog lacks was not skipped: " + result.skipped());
         }
+        System.out.println("fault matrix: " + row.model() + " via " + path + ": " + describe(result.attempts())
+                + ", first attempt " + first.duration().toMillis() + " ms, final " + result.finalModel());
         if (row.model().equals("rate-limited")) {
             problems.addAll(coolsDown(where, model));
         }
