@@ -178,34 +178,41 @@ final class EventStream implements AutoCloseable {
                     current = null;
                 }
             }
+            boolean moved;
+            boolean stop;
+            synchronized (lock) {
+                stop = stopping;
+                moved = retargeted;
+            }
+            Thread.interrupted(); // an interrupt is only ever a stop or retarget signal, handled here
+            boolean outage = !stop && !moved;
+            if (outage) {
+                // recorded and logged before the subscriptions hear of the loss: whoever sees the GAP
+                // finds the problem in status() and the log
+                if (connectedAt == 0 && since == null) {
+                    since = Instant.now(); // the first attempt failed: down since now
+                }
+                problems.accept(problem);
+                attempts++;
+                if (outageStart == 0) {
+                    outageStart = System.nanoTime();
+                    log.warn(connectedAt != 0
+                            ? "OpenCode event stream lost: " + problem + "; reconnecting, runs poll OpenCode until it is back"
+                            : "OpenCode event stream cannot connect: " + problem
+                                    + "; retrying, runs poll OpenCode until it connects");
+                }
+            }
             if (connectedAt != 0) {
                 connected = false;
                 since = Instant.now();
                 subscriptions.gapAll("disconnected", System.nanoTime());
             }
-            boolean moved;
-            synchronized (lock) {
-                if (stopping) {
-                    break;
-                }
-                moved = retargeted;
+            if (stop) {
+                break;
             }
-            Thread.interrupted(); // an interrupt is only ever a stop or retarget signal, handled above
             if (moved) {
                 failures = 0;
                 continue; // reconnect at once, to the new URL; not an outage
-            }
-            if (connectedAt == 0 && since == null) {
-                since = Instant.now(); // the first attempt failed: down since now
-            }
-            problems.accept(problem);
-            attempts++;
-            if (outageStart == 0) {
-                outageStart = System.nanoTime();
-                log.warn(connectedAt != 0
-                        ? "OpenCode event stream lost: " + problem + "; reconnecting, runs poll OpenCode until it is back"
-                        : "OpenCode event stream cannot connect: " + problem
-                                + "; retrying, runs poll OpenCode until it connects");
             }
             if (connectedAt != 0 && System.nanoTime() - connectedAt >= timing.resetAfter().toNanos()) {
                 failures = 0;
@@ -265,12 +272,7 @@ final class EventStream implements AutoCloseable {
     }
 
     private void onConnected(Link link, boolean reconnect, long outageStart, int attempts) {
-        connected = true;
-        since = Instant.now();
-        if (reconnect) {
-            reconnects.incrementAndGet();
-        }
-        subscriptions.gapAll("connected", System.nanoTime());
+        // logged first: whoever sees the stream connected (status, GAP) finds the line already written
         if (outageStart != 0) {
             Duration down = Duration.ofNanos(System.nanoTime() - outageStart);
             log.info("OpenCode event stream connected again to " + link.url + " after " + seconds(down) + " ("
@@ -278,6 +280,12 @@ final class EventStream implements AutoCloseable {
         } else {
             log.info("OpenCode event stream connected to " + link.url);
         }
+        connected = true;
+        since = Instant.now();
+        if (reconnect) {
+            reconnects.incrementAndGet();
+        }
+        subscriptions.gapAll("connected", System.nanoTime());
         watch(link);
     }
 

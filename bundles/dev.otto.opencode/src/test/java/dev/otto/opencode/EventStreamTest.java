@@ -185,6 +185,8 @@ class EventStreamTest {
         server.eventStatus(200);
         server.nextStream();
         Await.until("the stream is back", () -> connection.status().eventsConnected());
+        // the recovery is logged just after the stream counts as connected again
+        Await.until("the recovery logged", () -> log.at("INFO").stream().anyMatch(line -> line.contains("connected again")));
 
         assertThat(log.at("WARN")).hasSize(1);
         assertThat(log.at("INFO")).filteredOn(line -> line.contains("connected again")).singleElement().asString()
