@@ -56,6 +56,11 @@ final class SessionAttempt {
 
     /** The largest messages answer read back. */
     private static final long MAX_MESSAGES_BYTES = 32L * 1024 * 1024;
+    /**
+     * How long to wait after an error event for the session to go idle by itself (OpenCode sends
+     * idle within a millisecond of a final error), so that no abort request is needed.
+     */
+    private static final long IDLE_AFTER_ERROR_NANOS = Duration.ofMillis(50).toNanos();
     /** How long an idle session without an assistant message counts as "not started yet" when polling. */
     private static final long START_GRACE_NANOS = Duration.ofSeconds(2).toNanos();
 
@@ -86,6 +91,8 @@ final class SessionAttempt {
     private final Set<String> assistantMessages = new HashSet<>();
     /** Text of each text part, by message id then part id, in the order the parts appeared. */
     private final Map<String, Map<String, String>> texts = new LinkedHashMap<>();
+    /** Whether the outcome came from an error OpenCode reported as final (it then stops by itself). */
+    private boolean finalError;
 
     SessionAttempt(OpenCodeConnection connection, ObjectMapper json, Invocation invocation, String agent, Duration poll) {
         this.connection = connection;
@@ -146,7 +153,7 @@ final class SessionAttempt {
                     : event.type().equals(SessionEvents.GAP) ? readState(deadlineNanos)
                     : handle(event, deadlineNanos);
             if (outcome != null) {
-                return outcome;
+                return finalError && !outcome.settled() ? settledAfterError(events, outcome) : outcome;
             }
         }
     }
@@ -165,6 +172,7 @@ final class SessionAttempt {
         case "session.idle":
             return settleIdle(deadlineNanos);
         case "session.error":
+            finalError = true;
             return failed(properties.path("error").isObject() ? errors.failure(properties.path("error"))
                     : InvocationFailure.of(Kind.UNKNOWN, false), false);
         case "message.updated":
@@ -183,6 +191,32 @@ final class SessionAttempt {
         }
     }
 
+    /**
+     * After a final error OpenCode goes idle by itself: waits briefly for that, so that the session
+     * needs no abort. A context overflow makes OpenCode try a compaction first, so it may not.
+     */
+    private Outcome settledAfterError(SessionEvents events, Outcome outcome) throws InterruptedException {
+        long until = System.nanoTime() + IDLE_AFTER_ERROR_NANOS;
+        for (long left = IDLE_AFTER_ERROR_NANOS; left > 0; left = until - System.nanoTime()) {
+            OpenCodeEvent event = events.next(Duration.ofNanos(left));
+            if (event == null) {
+                break;
+            }
+            if (event.type().equals("session.idle") || event.type().equals("session.status") && idle(event)) {
+                return new Outcome(null, outcome.failure(), sessionId, true);
+            }
+        }
+        return outcome;
+    }
+
+    private boolean idle(OpenCodeEvent status) {
+        try {
+            return "idle".equals(parseEvent(status).path("properties").path("status").path("type").asText());
+        } catch (InvocationFailure unreadable) {
+            return false;
+        }
+    }
+
     private Outcome retrying(JsonNode status) {
         Duration retryAfter = status.path("next").canConvertToLong()
                 ? OpenCodeErrors.retryAfterFromNext(status.path("next").asLong(), System.currentTimeMillis()) : null;
@@ -197,6 +231,7 @@ final class SessionAttempt {
         String id = info.path("id").asText("");
         assistantMessages.add(id);
         if (info.path("error").isObject()) {
+            finalError = true;
             return failed(errors.failure(info.path("error")), false);
         }
         if (!info.path("time").hasNonNull("completed")) {

@@ -43,47 +43,55 @@ class OpenCodeInvokerTest {
                 ModelRef.parse("stub/x"), "say hi", Instant.now().plusSeconds(30), firstToken, stall));
     }
 
-    private InvocationFailure failure(String scenario) {
+    private InvocationFailure failure(String scenario, boolean abort) {
         ReplayedOpenCode openCode = new ReplayedOpenCode(scenario);
         try {
             invoke(openCode, Duration.ofMillis(300), Duration.ofMillis(300));
         } catch (InvocationFailure failure) {
-            Eventually.await("the session of " + scenario + " aborted and deleted",
-                    () -> openCode.requests.contains("DELETE /session/" + openCode.sessionId()));
-            assertThat(openCode.requests).as(scenario + ": abort before delete").containsSubsequence(
-                    "POST /session/" + openCode.sessionId() + "/abort", "DELETE /session/" + openCode.sessionId());
+            String delete = "DELETE /session/" + openCode.sessionId();
+            String aborted = "POST /session/" + openCode.sessionId() + "/abort";
+            Eventually.await("the session of " + scenario + " deleted", () -> openCode.requests.contains(delete));
+            if (abort) {
+                assertThat(openCode.requests).as(scenario + ": abort before delete").containsSubsequence(aborted, delete);
+            } else {
+                assertThat(openCode.requests).as(scenario + ": OpenCode stopped by itself, no abort").doesNotContain(aborted);
+            }
             return failure;
         }
         throw new AssertionError(scenario + " answered");
     }
 
-    /** Kind, status, name: what the shared provider reading makes of each real failure. */
+    /**
+     * Kind, status, name: what the shared provider reading makes of each real failure; and whether
+     * the session needs an abort (it does while OpenCode would go on: retries, loops, limits).
+     */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', nullValues = "-", value = {
-        "fail-500            | PROVIDER_RETRYING   | 500 | -",
-        "fail-503-overloaded | PROVIDER_RETRYING   | 529 | overloaded_error",
-        "fail-429-retry-after| PROVIDER_RETRYING   | 429 | rate_limit_exceeded",
-        "fail-429-quota      | PROVIDER_RETRYING   | 429 | insufficient_quota",
-        "fail-401            | AUTH                | 401 | invalid_api_key",
-        "fail-400-context    | CONTEXT_OVERFLOW    | -   | ContextOverflowError",
-        "fail-400-filter     | HTTP_STATUS         | 400 | content_filter",
-        "fail-404            | HTTP_STATUS         | 404 | model_not_found",
-        "reset               | CONNECTION          | -   | -",
-        "cut                 | CONNECTION          | -   | -",
-        "cut-clean           | CONNECTION          | -   | -",
-        "malformed           | UNKNOWN             | -   | MalformedResponse",
-        "malformed-json      | HTTP_STATUS         | 200 | MalformedResponse",
-        "empty               | HTTP_STATUS         | 200 | MalformedResponse",
-        "empty-sse           | HTTP_STATUS         | 200 | MalformedResponse",
-        "not-there           | UNKNOWN             | -   | model_not_found",
-        "openai-gpt-5o       | UNKNOWN             | -   | model_not_found",
-        "filter-stream       | UNKNOWN             | -   | content_filter",
-        "length-stream       | OUTPUT_LENGTH       | -   | -",
-        "silent              | FIRST_TOKEN_TIMEOUT | -   | -",
-        "stall               | STALL_TIMEOUT       | -   | -",
+        "fail-500            | PROVIDER_RETRYING   | 500 | - | yes",
+        "fail-503-overloaded | PROVIDER_RETRYING   | 529 | overloaded_error | yes",
+        "fail-429-retry-after| PROVIDER_RETRYING   | 429 | rate_limit_exceeded | yes",
+        "fail-429-quota      | PROVIDER_RETRYING   | 429 | insufficient_quota | yes",
+        "fail-401            | AUTH                | 401 | invalid_api_key | no",
+        "fail-400-context    | CONTEXT_OVERFLOW    | -   | ContextOverflowError | no",
+        "fail-400-filter     | HTTP_STATUS         | 400 | content_filter | no",
+        "fail-404            | HTTP_STATUS         | 404 | model_not_found | no",
+        "reset               | CONNECTION          | -   | - | yes",
+        "cut                 | CONNECTION          | -   | - | yes",
+        "cut-clean           | CONNECTION          | -   | - | yes",
+        "malformed           | UNKNOWN             | -   | MalformedResponse | no",
+        "malformed-json      | HTTP_STATUS         | 200 | MalformedResponse | yes",
+        "empty               | HTTP_STATUS         | 200 | MalformedResponse | yes",
+        "empty-sse           | HTTP_STATUS         | 200 | MalformedResponse | yes",
+        "not-there           | UNKNOWN             | -   | model_not_found | no",
+        "openai-gpt-5o       | UNKNOWN             | -   | model_not_found | no",
+        "filter-stream       | UNKNOWN             | -   | content_filter | no",
+        "length-stream       | OUTPUT_LENGTH       | -   | - | yes",
+        "silent              | FIRST_TOKEN_TIMEOUT | -   | - | yes",
+        "stall               | STALL_TIMEOUT       | -   | - | yes",
     })
-    void eachRealFailureReadsAsTheProviderAnsweredIt(String scenario, Kind kind, Integer status, String name) {
-        InvocationFailure failure = failure(scenario);
+    void eachRealFailureReadsAsTheProviderAnsweredIt(String scenario, Kind kind, Integer status, String name,
+            String abort) {
+        InvocationFailure failure = failure(scenario, abort.equals("yes"));
         assertThat(failure.kind()).isEqualTo(kind);
         assertThat(failure.httpStatus().isPresent() ? failure.httpStatus().getAsInt() : null).isEqualTo(status);
         assertThat(failure.providerErrorName().orElse(null)).isEqualTo(name);
