@@ -188,18 +188,18 @@ public class FaultMatrixIT {
         return problems;
     }
 
-    /** The model that answered 429 with Retry-After: 2 is skipped by the next plan until then, no longer. */
+    /** The model that answered 429 with Retry-After: 3 is skipped by the next plan until then, no longer. */
     private List<String> coolsDown(String where, ModelRef model) {
         List<String> problems = new ArrayList<>();
         Instant now = Instant.now();
         Cooldown cooldown = router.cooldowns().stream().filter(c -> c.model().equals(model)).findFirst().orElse(null);
         if (cooldown == null) {
-            problems.add(where + "no cooldown after Retry-After: 2: " + router.cooldowns());
+            problems.add(where + "no cooldown after Retry-After: 3: " + router.cooldowns());
             return problems;
         }
         Duration left = Duration.between(now, cooldown.until());
-        if (left.compareTo(Duration.ofSeconds(3)) > 0) {
-            problems.add(where + "cooling down for " + left + ", longer than the Retry-After of 2 s");
+        if (left.compareTo(Duration.ofSeconds(4)) > 0) {
+            problems.add(where + "cooling down for " + left + ", longer than the Retry-After of 3 s");
         }
         boolean skipped = router.plan(request("plan", model)).skipped().stream()
                 .anyMatch(s -> s.model().equals(model) && s.reason() == SkipReason.COOLING_DOWN);

@@ -196,7 +196,7 @@ public final class FaultProvider implements AutoCloseable {
             return true;
         case "rate-limited":
             fail(received, model, client, out, 429, "{\"error\":{\"message\":\"Rate limit reached for requests\","
-                    + "\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}", Map.of("Retry-After", "2"));
+                    + "\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}", Map.of("Retry-After", "3"));
             return true;
         case "quota":
             fail(received, model, client, out, 429, "{\"error\":{\"message\":\"You exceeded your current quota, please check"

@@ -33,6 +33,9 @@ final class OpenCodeErrors {
 
     /** Retry-After beyond a day is not a cooldown anyone means. */
     private static final long MAX_RETRY_AFTER_SECONDS = 86_400;
+    /** OpenCode's own wait before its second try, widened by the time its event takes to arrive. */
+    private static final long BACKOFF_LOW = 1_900;
+    private static final long BACKOFF_HIGH = 2_600;
 
     private final ObjectMapper json;
 
@@ -133,26 +136,24 @@ final class OpenCodeErrors {
     }
 
     /**
-     * The {@code Retry-After} behind OpenCode's retry time, if there is one. OpenCode waits exactly
-     * a provider's {@code Retry-After} (whole seconds) before retrying, and otherwise waits its own
-     * backoff, 2 s and more with up to 25 % jitter. A wait that ends within a few milliseconds of a
-     * whole second is therefore taken for a {@code Retry-After}; the jittered backoff lands there
-     * rarely, and then costs one short cooldown of a model that was just refused.
+     * The {@code Retry-After} behind OpenCode's retry time, if it can be told. OpenCode 1.18.33 waits
+     * exactly a provider's {@code Retry-After} before its next try, and otherwise its own backoff,
+     * which before the second try is 2 to 2.5 s (2 s plus up to 25 % jitter). Otto sees the first
+     * retry only (it aborts there), so a wait outside that band is the provider's, rounded up to
+     * whole seconds; a wait inside it (a {@code Retry-After} of 2 s, or none) cannot be told apart and
+     * is not taken: nothing cools down on a guess.
      *
      * @param nextEpochMillis OpenCode's {@code next}
      * @param nowEpochMillis the time the retry was seen
-     * @return the provider's wait, or null when the wait looks like OpenCode's own backoff
+     * @param attempt OpenCode's retry attempt number
+     * @return the provider's wait, or null when it may be OpenCode's own backoff
      */
-    static Duration retryAfterFromNext(long nextEpochMillis, long nowEpochMillis) {
+    static Duration retryAfterFromNext(long nextEpochMillis, long nowEpochMillis, int attempt) {
         long wait = nextEpochMillis - nowEpochMillis;
-        if (wait <= 0) {
+        if (attempt != 1 || wait <= 0 || wait >= BACKOFF_LOW && wait <= BACKOFF_HIGH) {
             return null;
         }
-        long seconds = Math.round(wait / 1000.0);
-        long off = seconds * 1000 - wait;
-        if (seconds < 1 || seconds > MAX_RETRY_AFTER_SECONDS || off < -5 || off > 40) {
-            return null;
-        }
-        return Duration.ofSeconds(seconds);
+        long seconds = (wait + 999) / 1000;
+        return seconds > MAX_RETRY_AFTER_SECONDS ? null : Duration.ofSeconds(seconds);
     }
 }

@@ -219,7 +219,8 @@ final class SessionAttempt {
 
     private Outcome retrying(JsonNode status) {
         Duration retryAfter = status.path("next").canConvertToLong()
-                ? OpenCodeErrors.retryAfterFromNext(status.path("next").asLong(), System.currentTimeMillis()) : null;
+                ? OpenCodeErrors.retryAfterFromNext(status.path("next").asLong(), System.currentTimeMillis(),
+                        status.path("attempt").asInt(1)) : null;
         return failed(ProviderErrors.retrying(status.path("message").asText(null), retryAfter), false);
     }
 

@@ -124,13 +124,17 @@ class OpenCodeInvokerTest {
     }
 
     @Test
-    void openCodesRetryTimeIsTakenForARetryAfterOnlyWhenItIsAWholeSecondsWait() {
+    void openCodesRetryTimeIsTakenForARetryAfterOnlyOutsideItsOwnFirstBackoff() {
         long now = 1_000_000L;
-        assertThat(OpenCodeErrors.retryAfterFromNext(now + 1_998, now)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(OpenCodeErrors.retryAfterFromNext(now + 29_999, now)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(OpenCodeErrors.retryAfterFromNext(now + 2_134, now)).as("OpenCode's jittered backoff").isNull();
-        assertThat(OpenCodeErrors.retryAfterFromNext(now + 2_472, now)).isNull();
-        assertThat(OpenCodeErrors.retryAfterFromNext(now - 5, now)).isNull();
+        assertThat(OpenCodeErrors.retryAfterFromNext(now + 998, now, 1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(OpenCodeErrors.retryAfterFromNext(now + 2_994, now, 1)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(OpenCodeErrors.retryAfterFromNext(now + 29_999, now, 1)).isEqualTo(Duration.ofSeconds(30));
+        // OpenCode's own backoff before its second try (2 to 2.5 s), or a Retry-After of 2 s: not told apart
+        assertThat(OpenCodeErrors.retryAfterFromNext(now + 1_998, now, 1)).isNull();
+        assertThat(OpenCodeErrors.retryAfterFromNext(now + 2_134, now, 1)).isNull();
+        assertThat(OpenCodeErrors.retryAfterFromNext(now + 2_472, now, 1)).isNull();
+        assertThat(OpenCodeErrors.retryAfterFromNext(now + 9_000, now, 3)).as("a later try has another backoff").isNull();
+        assertThat(OpenCodeErrors.retryAfterFromNext(now - 5, now, 1)).isNull();
     }
 
     private static OpenCodeInvoker.Config config(boolean keep) {
