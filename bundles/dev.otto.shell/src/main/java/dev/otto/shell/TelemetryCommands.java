@@ -137,8 +137,9 @@ public final class TelemetryCommands {
         return t.from() + " -> " + t.to() + " (" + t.reason().wireName() + "/" + t.errorClass().name() + ")";
     }
 
-    @Descriptor("Show the daily report of a UTC day: runs, success and fallback rates, fallbacks by reason, runs by "
-            + "route type, flow and model, tokens by model and route type, p50/p95 duration, events dropped")
+    @Descriptor("Show the daily report of a UTC day: runs, success and fallback rates, fallbacks by reason, runs that "
+            + "skipped models (not in the catalog, cooling down, provider failed), runs by route type, flow and model, "
+            + "tokens by model and route type, p50/p95 duration, events dropped")
     public String report(
             @Descriptor("the UTC day, YYYY-MM-DD, or today or yesterday")
             @Parameter(names = "--date", absentValue = "today") String date,
@@ -166,6 +167,11 @@ public final class TelemetryCommands {
             TextTable reasons = new TextTable("REASON", "FALLBACKS");
             r.fallbacksByReason().forEach(reasons::row);
             out.append(nl).append(reasons);
+        }
+        if (!r.skipsByReason().isEmpty()) {
+            TextTable skips = new TextTable("SKIPPED WITHOUT AN ATTEMPT", "RUNS");
+            r.skipsByReason().forEach(skips::row);
+            out.append(nl).append(skips);
         }
         appendSlices(out, "ROUTE TYPE", r.byRouteType());
         appendSlices(out, "FLOW/TYPE", r.byFlow());

@@ -310,13 +310,15 @@ public final class SqliteSink implements TelemetrySink, TelemetryStore {
         DailyReport built = read("computing the report of " + d, c -> {
             DailyReport.Builder builder = new DailyReport.Builder(day, NAME);
             try (PreparedStatement s = c.prepareStatement("SELECT coalesce(flow, task_type), route_type, final_model,"
-                    + " outcome, transition_count, tokens_in, tokens_out, duration_ms FROM runs WHERE day = ?")) {
+                    + " outcome, transition_count, tokens_in, tokens_out, duration_ms, policy_audit FROM runs WHERE day = ?")) {
                 s.setString(1, d);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         builder.addRun(rs.getString(1), rs.getString(2), rs.getString(3),
                                 "success".equals(rs.getString(4)), rs.getInt(5), rs.getLong(6), rs.getLong(7),
                                 rs.getLong(8));
+                        String audit = rs.getString(9);
+                        builder.addAudit(audit == null || audit.isEmpty() ? List.of() : Arrays.asList(audit.split(",")));
                     }
                 }
             }

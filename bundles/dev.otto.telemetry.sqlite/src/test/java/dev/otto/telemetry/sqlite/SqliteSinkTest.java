@@ -102,6 +102,8 @@ class SqliteSinkTest {
                 TelemetryRecords.run("s2", "t", NOON.plusSeconds(1), true, true, RouteType.SUBSCRIPTION),
                 TelemetryRecords.run("f1", "t", NOON.plusSeconds(2), false, true, RouteType.API_KEY),
                 TelemetryRecords.codingRun("c1", NOON.plusSeconds(3)),
+                TelemetryRecords.skippingRun("k1", NOON.plusSeconds(4), List.of("chain_model_unavailable",
+                        "model_cooling_down", "route_type_defaulted")),
                 TelemetryRecords.run("old", "t", NOON.minus(Duration.ofDays(40)), true, false, RouteType.API_KEY));
         long last = -1;
         for (TelemetryRecord r : runs) {
@@ -109,8 +111,10 @@ class SqliteSinkTest {
         }
         await(sink, last);
         DailyReport.Builder expected = new DailyReport.Builder(DAY, "sqlite");
-        runs.subList(0, 4).forEach(expected::add);
+        runs.subList(0, 5).forEach(expected::add);
         assertThat(sink.report(DAY)).isEqualTo(expected.build());
+        assertThat(sink.report(DAY).skipsByReason()).as("runs that skipped a model, by why")
+                .isEqualTo(Map.of("chain_model_unavailable", 1L, "model_cooling_down", 1L));
         assertThat(sink.report(DAY).fallbacksByReason()).isEqualTo(Map.of("provider_5xx", 2L));
         assertThat(sink.report(DAY).byRouteType().get("subscription").runs()).isEqualTo(2);
 
@@ -121,7 +125,7 @@ class SqliteSinkTest {
         Path daily = data.resolve("telemetry").resolve(DailyReport.fileName(DAY));
         @SuppressWarnings("unchecked")
         Map<String, Object> report = new ObjectMapper().readValue(daily.toFile(), Map.class);
-        assertThat(report.get("runs")).isEqualTo(4);
+        assertThat(report.get("runs")).isEqualTo(5);
         assertThat(report.get("source")).isEqualTo("sqlite");
         assertThat(sink.closeDays()).isEmpty();
     }

@@ -36,6 +36,13 @@ public final class TelemetryRecords {
                 1000, "v1");
     }
 
+    /** A successful heartbeat run whose plan skipped models, as its audit says. */
+    public static RunTelemetry skippingRun(String runId, Instant at, List<String> audit) {
+        return new RunTelemetry(runId, "task-" + runId, null, Flow.HEARTBEAT, null, RouteType.API_KEY,
+                ResolutionSource.FLOW_DEFAULT, A, A, A, List.of(), 1, RunOutcome.SUCCESS, null, 100, 20,
+                at.minusMillis(250), at, audit, 1000, "v1");
+    }
+
     public static RunTelemetry codingRun(String runId, Instant at) {
         return new RunTelemetry(runId, "task-" + runId, TaskType.CODING, null, 7L, RouteType.SUBSCRIPTION,
                 ResolutionSource.TASK_POLICY, B, B, B, List.of(), 1, RunOutcome.SUCCESS, null, 5, 6,

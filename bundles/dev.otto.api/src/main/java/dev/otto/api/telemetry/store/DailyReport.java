@@ -10,6 +10,7 @@ import java.util.TreeMap;
 
 import dev.otto.api.routing.RunOutcome;
 import dev.otto.api.telemetry.ModelTransition;
+import dev.otto.api.telemetry.PolicyAudit;
 import dev.otto.api.telemetry.RunTelemetry;
 
 /**
@@ -30,6 +31,9 @@ import dev.otto.api.telemetry.RunTelemetry;
  * @param p50DurationMs median run duration, 0 without runs
  * @param p95DurationMs 95th percentile run duration (nearest rank), 0 without runs
  * @param eventsDropped records the store knows were lost that day (its own failed writes)
+ * @param skipsByReason runs that skipped a model without an attempt, by the audit entry that says
+ *     why ({@code chain_model_unavailable}, {@code model_cooling_down}, {@code provider_skipped},
+ *     {@code all_cooling_down})
  */
 public record DailyReport(
         LocalDate day,
@@ -44,7 +48,12 @@ public record DailyReport(
         Map<String, Map<String, Tokens>> tokensByModelAndRouteType,
         long p50DurationMs,
         long p95DurationMs,
-        long eventsDropped) {
+        long eventsDropped,
+        Map<String, Long> skipsByReason) {
+
+    /** The audit entries that mean "a model was skipped without an attempt". */
+    public static final java.util.Set<String> SKIP_AUDITS = java.util.Set.of(PolicyAudit.CHAIN_MODEL_UNAVAILABLE,
+            PolicyAudit.MODEL_COOLING_DOWN, PolicyAudit.PROVIDER_SKIPPED, PolicyAudit.ALL_COOLING_DOWN);
 
     /**
      * Runs of one group.
@@ -91,6 +100,7 @@ public record DailyReport(
         TreeMap<String, Map<String, Tokens>> tokens = new TreeMap<>();
         tokensByModelAndRouteType.forEach((k, v) -> tokens.put(k, Collections.unmodifiableMap(new TreeMap<>(v))));
         tokensByModelAndRouteType = Collections.unmodifiableMap(tokens);
+        skipsByReason = Collections.unmodifiableMap(new TreeMap<>(skipsByReason));
     }
 
     /**
@@ -139,7 +149,7 @@ public record DailyReport(
      */
     public DailyReport withEventsDropped(long dropped) {
         return new DailyReport(day, source, runs, succeeded, runsWithFallback, fallbacksByReason, byRouteType, byFlow,
-                byModel, tokensByModelAndRouteType, p50DurationMs, p95DurationMs, dropped);
+                byModel, tokensByModelAndRouteType, p50DurationMs, p95DurationMs, dropped, skipsByReason);
     }
 
     /**
@@ -172,6 +182,7 @@ public record DailyReport(
         map.put("p50_duration_ms", p50DurationMs);
         map.put("p95_duration_ms", p95DurationMs);
         map.put("events_dropped", eventsDropped);
+        map.put("skips_by_reason", skipsByReason);
         return Collections.unmodifiableMap(map);
     }
 
@@ -202,6 +213,7 @@ public record DailyReport(
         private long[] durations = new long[64];
         private int durationCount;
         private long dropped;
+        private final Map<String, Long> skips = new TreeMap<>();
 
         /**
          * Starts a report.
@@ -227,6 +239,21 @@ public record DailyReport(
                     run.duration().toMillis());
             for (ModelTransition t : run.transitions()) {
                 addFallback(t.reason().wireName());
+            }
+            return addAudit(run.policyAudit());
+        }
+
+        /**
+         * Adds a run's policy audit: each entry that says a model was skipped counts the run once.
+         *
+         * @param audit the run's audit entries
+         * @return this
+         */
+        public Builder addAudit(java.util.Collection<String> audit) {
+            for (String entry : new java.util.TreeSet<>(audit)) {
+                if (SKIP_AUDITS.contains(entry)) {
+                    skips.merge(entry, 1L, Long::sum);
+                }
             }
             return this;
         }
@@ -306,7 +333,7 @@ public record DailyReport(
             });
             return new DailyReport(day, source, runs, succeeded, withFallback, reasons, slices(byRoute),
                     slices(byFlow), slices(byModel), tokenMap, percentile(sorted, 50), percentile(sorted, 95),
-                    dropped);
+                    dropped, skips);
         }
 
         private static void count(Map<String, long[]> map, String key, boolean success, boolean fellBack) {
