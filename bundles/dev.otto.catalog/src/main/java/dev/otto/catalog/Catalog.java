@@ -50,7 +50,7 @@ import dev.otto.api.runtime.OttoPaths;
  * </ul>
  */
 @Component(service = ModelCatalog.class, immediate = true, configurationPid = ConfigPids.CATALOG,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class Catalog implements ModelCatalog {
 
     /** First retry after a failed refresh; doubles up to the cap. */

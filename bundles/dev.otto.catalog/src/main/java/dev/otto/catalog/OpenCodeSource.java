@@ -44,7 +44,7 @@ import dev.otto.api.spi.PluginName;
  */
 // a negative ranking: any CatalogSource an administrator adds wins over this default
 @Component(service = CatalogSource.class, immediate = true, configurationPid = ConfigPids.CATALOG,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "service.ranking:Integer=-100")
+        configurationPolicy = ConfigurationPolicy.REQUIRE, property = "service.ranking:Integer=-100")
 @PluginName("opencode")
 public final class OpenCodeSource implements CatalogSource {
 
