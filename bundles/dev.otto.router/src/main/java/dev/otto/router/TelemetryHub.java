@@ -81,15 +81,6 @@ final class TelemetryHub implements AutoCloseable {
         }
     }
 
-    /**
-     * Tells whether any sink is bound, so that a record nobody would receive need not be built.
-     *
-     * @return true if a record published now would reach a sink
-     */
-    boolean hasSinks() {
-        return current.length > 0;
-    }
-
     /** Offers the record to every sink; never blocks. */
     void publish(TelemetryRecord record) {
         for (Lane lane : current) {

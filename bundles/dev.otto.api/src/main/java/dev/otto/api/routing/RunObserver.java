@@ -10,8 +10,10 @@ import dev.otto.api.model.ModelRef;
  * Hears a run's steps as they happen, for a caller that shows progress (the shell prints each
  * step to the next model while the run is in flight).
  *
- * <p>The router calls it in the run's own thread, between attempts; a method must return quickly
- * and must not throw (what it throws is ignored). Every method does nothing by default.
+ * <p>The router calls it in the thread that called {@code run}, between attempts (a Gogo command's
+ * {@code System.out} is that thread's session, so a command can print from it); a method must
+ * return quickly and must not throw (what it throws is ignored). Every method does nothing by
+ * default.
  */
 @ConsumerType
 public interface RunObserver {
