@@ -1,6 +1,6 @@
 /*
  * The routing boundary in one place: the decision (resolve and plan), the run loop with its
- * deadlines, skips, cooldowns and observer calls, and the records of the run. About 450 lines:
+ * deadlines, skips, cooldowns and observer calls, and the records of the run. About 570 lines:
  * splitting the run loop would spread one deterministic sequence over several classes.
  */
 package dev.otto.router;

@@ -1,5 +1,5 @@
 /*
- * One attempt in one OpenCode session, decided from the session's events. About 330 lines: the
+ * One attempt in one OpenCode session, decided from the session's events. About 420 lines: the
  * event rules (which event ends the attempt, what counts as output) are one state machine and read
  * best in one place; the error shapes are in OpenCodeErrors.
  */
