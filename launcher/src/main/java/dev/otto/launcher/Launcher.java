@@ -12,9 +12,11 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.IntSupplier;
 
 import org.apache.felix.main.AutoProcessor;
 import org.apache.felix.main.Main;
@@ -28,7 +30,6 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
-import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 import dev.otto.api.runtime.OttoPaths;
 
@@ -52,9 +53,11 @@ public final class Launcher {
     private static final String COMMAND_PROCESSOR = "org.apache.felix.service.command.CommandProcessor";
     private static final String COMMAND_SESSION = "org.apache.felix.service.command.CommandSession";
     private static final long SERVICE_WAIT_MILLIS = 60_000;
-    private static final String CONSOLE_BUNDLE = "org.apache.felix.gogo.shell";
-    /** The console's start level: the launcher raises the framework to it once Otto is ready. */
-    static final int CONSOLE_START_LEVEL = 2;
+    private static final String LIBRARY_BUNDLE = "org.apache.felix.gogo.jline";
+    /** A start level above the framework's (1): bundles there stay resolved but stopped. */
+    static final int NEVER_STARTED = 100;
+    /** The service property of dev.otto.console's foreground console. */
+    private static final String FOREGROUND_CONSOLE = "otto.console=foreground";
 
     private final Path home;
     private final PrintStream out;
@@ -89,8 +92,42 @@ public final class Launcher {
             return OK;
         }
         OttoPaths paths = OttoPaths.resolve(System::getenv, System::getProperty, userHome());
+        Background background = new Background(home, paths, out, err);
+        try {
+            switch (arguments.mode()) {
+            case START:
+                return background.start(arguments.withOpenCode());
+            case STOP:
+                return background.stop();
+            case STATUS:
+                return background.status();
+            case CONSOLE:
+                return background.console(false);
+            case INTERACTIVE:
+            case RUN:
+                Integer attached = arguments.mode() == Arguments.Mode.RUN
+                        ? background.run(arguments.commands(), arguments.attachOnly())
+                        : background.consoleIfRunning();
+                if (attached != null) {
+                    return attached;
+                }
+                break;
+            default:
+                break;
+            }
+        } catch (IOException e) {
+            err.println("otto: cannot attach to the Otto running with the data folder " + paths.dataDir() + ": "
+                    + e.getMessage());
+            return BOOT_FAILED;
+        }
+        return bootHere(arguments, paths);
+    }
+
+    /** Boots Otto in this process, holding the data folder's lock while it runs. */
+    private int bootHere(Arguments arguments, OttoPaths paths) {
         try {
             Files.createDirectories(paths.dataDir());
+            ownerOnly(paths.dataDir());
         } catch (IOException e) {
             err.println("otto: cannot create the data folder " + paths.dataDir() + " (" + e.getMessage()
                     + "); set OTTO_DATA_DIR to a writable folder");
@@ -100,14 +137,25 @@ public final class Launcher {
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = lockChannel.tryLock()) {
             if (lock == null) {
-                err.println("otto: another Otto is already running with the data folder " + paths.dataDir()
-                        + "; stop it first, or give this one its own folder with OTTO_DATA_DIR");
+                err.println("otto: another Otto is starting or stopping with the data folder " + paths.dataDir()
+                        + "; try again in a moment ('bin/otto status' says when it is up), or give this one its own"
+                        + " folder with OTTO_DATA_DIR");
                 return BOOT_FAILED;
             }
             return boot(arguments, paths);
         } catch (IOException e) {
             err.println("otto: cannot lock " + paths.dataDir().resolve("otto.lock") + ": " + e.getMessage());
             return BOOT_FAILED;
+        }
+    }
+
+    /** The data folder holds the console socket, the database and the logs: its owner's alone. */
+    private void ownerOnly(Path dataDir) {
+        try {
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            err.println("otto: cannot make the data folder " + dataDir + " owner-only (" + e.getMessage()
+                    + "); other users may see its files");
         }
     }
 
@@ -120,7 +168,7 @@ public final class Launcher {
                     .newFramework(properties);
             framework.init();
             AutoProcessor.process(properties, framework.getBundleContext());
-            startConsoleLast(framework.getBundleContext());
+            keepLibrariesStopped(framework.getBundleContext());
             framework.start();
         } catch (BundleException | RuntimeException e) {
             err.println("otto: the OSGi framework could not start: " + e.getMessage());
@@ -129,8 +177,8 @@ public final class Launcher {
         Thread stopOnExit = new Thread(() -> stop(framework), "otto-shutdown");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
-            int code = arguments.mode() == Arguments.Mode.INTERACTIVE
-                    ? interactive(framework, paths)
+            int code = arguments.mode() == Arguments.Mode.INTERACTIVE ? interactive(framework, paths)
+                    : arguments.mode() == Arguments.Mode.SERVE ? serve(framework, paths)
                     : runCommands(framework.getBundleContext(), arguments, paths);
             stop(framework);
             return code;
@@ -147,34 +195,50 @@ public final class Launcher {
     }
 
     /**
-     * Opens the console only once Otto is whole: the console bundle sits one start level up and the
-     * framework is raised to it after readiness. When Otto is not ready it does not start: the
-     * problems are printed and the process exits non-zero.
+     * Opens the console only once Otto is whole; when Otto is not ready it does not open: the
+     * problem is printed and the process exits non-zero. Leaving the console stops Otto.
      */
     private int interactive(Framework framework, OttoPaths paths) throws InterruptedException {
-        int code = withGogo(framework.getBundleContext(), paths, gogo -> {
+        int code = awaitReady(framework.getBundleContext(), paths);
+        if (code != OK) {
+            return code;
+        }
+        ServiceReference<?> console = await(framework.getBundleContext(),
+                "(&(" + Constants.OBJECTCLASS + "=" + IntSupplier.class.getName() + ")(" + FOREGROUND_CONSOLE + "))");
+        if (console == null) {
+            err.println("otto: the console (bundle dev.otto.console) did not start; see " + paths.logFile());
+            return NOT_READY;
+        }
+        IntSupplier foreground = (IntSupplier) framework.getBundleContext().getService(console);
+        return foreground == null ? NOT_READY : foreground.getAsInt();
+    }
+
+    /** No console: runs until stopped ('bin/otto stop' on the socket, or SIGTERM). */
+    private int serve(Framework framework, OttoPaths paths) throws InterruptedException {
+        awaitReady(framework.getBundleContext(), paths);
+        FrameworkEvent event = framework.waitForStop(0);
+        return event.getType() == FrameworkEvent.ERROR ? BOOT_FAILED : OK;
+    }
+
+    /** Waits for readiness; prints one line either way and returns OK or NOT_READY (or BOOT_FAILED). */
+    private int awaitReady(BundleContext context, OttoPaths paths) throws InterruptedException {
+        return withGogo(context, paths, gogo -> {
             try {
                 err.println("otto: " + gogo.execute("otto:await"));
                 return OK;
             } catch (CommandFailure notReady) {
-                err.println("otto: " + notReady.getMessage());
-                err.println("otto: Otto did not start; see " + paths.logFile() + " and fix the problem above");
+                err.println("otto: Otto did not start: " + notReady.getMessage().replaceFirst("^Otto is not ready: ", "")
+                        + "; details in " + paths.logFile());
                 return NOT_READY;
             }
         });
-        if (code != OK) {
-            return code;
-        }
-        framework.adapt(FrameworkStartLevel.class).setStartLevel(CONSOLE_START_LEVEL);
-        FrameworkEvent event = framework.waitForStop(0);
-        return event.getType() == FrameworkEvent.ERROR ? BOOT_FAILED : OK;
     }
 
     /** conf/config.properties with ${...} filled in, then what only the launcher knows. */
     @SuppressWarnings({ "unchecked", "rawtypes" })
     private Map<String, String> frameworkProperties(Arguments arguments, OttoPaths paths) {
         System.setProperty("otto.home", home.toString());
-        // The console reads etc/gosh_profile (prompt, motd, 'exit') from gosh.home.
+        // The console reads etc/gosh_profile (prompt, motd) from gosh.home.
         System.setProperty("gosh.home", home.toString());
         System.setProperty(Main.CONFIG_PROPERTIES_PROP, home.resolve("conf/config.properties").toUri().toString());
         Map<String, String> config = Main.loadConfigProperties();
@@ -184,8 +248,6 @@ public final class Launcher {
         properties.put("otto.data", paths.dataDir().toString());
         properties.put("otto.config", paths.configFile().toString());
         properties.putIfAbsent(Constants.FRAMEWORK_STORAGE, paths.dataDir().resolve("felix-cache").toString());
-        // Interactive: Gogo owns the console. Scripted: the launcher runs the commands itself.
-        properties.put("gosh.args", arguments.mode() == Arguments.Mode.INTERACTIVE ? "" : "--nointeractive");
         properties.put("felix.log.logger", new StderrFrameworkLogger(err));
         if (arguments.withOpenCode()) {
             properties.put("otto.opencode.managed", "true");
@@ -194,14 +256,14 @@ public final class Launcher {
     }
 
     /**
-     * Puts the Gogo console one start level above everything else, so that its prompt appears
-     * only after the Otto bundles have started and registered their commands (otherwise an
-     * operator who types at once gets "Command not found: otto:status").
+     * gogo.jline is a library here (dev.otto.console opens the consoles): its own activator would
+     * open a second console on this terminal and take SIGINT from the whole JVM. It sits at a start
+     * level the framework never reaches, so it is resolved and wired but never started.
      */
-    private static void startConsoleLast(BundleContext context) {
+    private static void keepLibrariesStopped(BundleContext context) {
         for (Bundle bundle : context.getBundles()) {
-            if (CONSOLE_BUNDLE.equals(bundle.getSymbolicName())) {
-                bundle.adapt(BundleStartLevel.class).setStartLevel(CONSOLE_START_LEVEL);
+            if (LIBRARY_BUNDLE.equals(bundle.getSymbolicName())) {
+                bundle.adapt(BundleStartLevel.class).setStartLevel(NEVER_STARTED);
             }
         }
     }
@@ -213,7 +275,7 @@ public final class Launcher {
             try {
                 err.println("otto: " + gogo.execute("otto:await"));
             } catch (CommandFailure notReady) {
-                err.println("otto: " + notReady.getMessage());
+                err.println("otto: " + notReady.getMessage() + "; details in " + paths.logFile());
                 code = NOT_READY;
             }
             for (String command : arguments.commands()) {

@@ -15,22 +15,45 @@ class ArgumentsTest {
 
     @Test
     void noArgumentsIsTheInteractiveShell() {
-        assertThat(Arguments.parse()).isEqualTo(new Arguments(Arguments.Mode.INTERACTIVE, List.of(), false));
+        assertThat(Arguments.parse()).isEqualTo(new Arguments(Arguments.Mode.INTERACTIVE, List.of(), false, false));
     }
 
     @Test
     void runKeepsEachCommandWholeAndInOrder() {
         assertThat(Arguments.parse("run", "otto:status --json", "lb"))
-                .isEqualTo(new Arguments(Arguments.Mode.RUN, List.of("otto:status --json", "lb"), false));
+                .isEqualTo(new Arguments(Arguments.Mode.RUN, List.of("otto:status --json", "lb"), false, false));
     }
 
     @Test
     void withOpenCodeGoesFirstAndWorksForBothForms() {
-        assertThat(Arguments.parse("--with-opencode")).isEqualTo(new Arguments(Arguments.Mode.INTERACTIVE, List.of(), true));
+        assertThat(Arguments.parse("--with-opencode")).isEqualTo(new Arguments(Arguments.Mode.INTERACTIVE, List.of(), true, false));
         assertThat(Arguments.parse("--with-opencode", "run", "otto:catalog"))
-                .isEqualTo(new Arguments(Arguments.Mode.RUN, List.of("otto:catalog"), true));
+                .isEqualTo(new Arguments(Arguments.Mode.RUN, List.of("otto:catalog"), true, false));
         assertThatThrownBy(() -> Arguments.parse("run", "--with-opencode", "x")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--with-opencode goes before 'run': otto --with-opencode run '<command>'");
+                .hasMessage("--with-opencode goes before the commands: otto --with-opencode run '<command>'");
+    }
+
+    @Test
+    void attachGoesRightAfterRunAndNeverWithAnOpenCodeToStart() {
+        assertThat(Arguments.parse("run", "--attach", "otto:sinks"))
+                .isEqualTo(new Arguments(Arguments.Mode.RUN, List.of("otto:sinks"), false, true));
+        assertThatThrownBy(() -> Arguments.parse("run", "otto:sinks", "--attach"))
+                .hasMessage("--attach goes before the commands: otto run --attach '<command>'");
+        assertThatThrownBy(() -> Arguments.parse("--with-opencode", "run", "--attach", "lb"))
+                .hasMessageContaining("leave out --with-opencode");
+        assertThatThrownBy(() -> Arguments.parse("run", "--attach")).hasMessageContaining("'run' needs at least one command");
+    }
+
+    @Test
+    void serviceVerbsTakeNoArgumentsAndOnlyTheBootingOnesTakeAnOpenCode() {
+        assertThat(Arguments.parse("start").mode()).isEqualTo(Arguments.Mode.START);
+        assertThat(Arguments.parse("--with-opencode", "serve")).isEqualTo(new Arguments(Arguments.Mode.SERVE, List.of(), true, false));
+        assertThat(Arguments.parse("stop").mode()).isEqualTo(Arguments.Mode.STOP);
+        assertThat(Arguments.parse("status").mode()).isEqualTo(Arguments.Mode.STATUS);
+        assertThat(Arguments.parse("console").mode()).isEqualTo(Arguments.Mode.CONSOLE);
+        assertThatThrownBy(() -> Arguments.parse("stop", "now")).hasMessage("'stop' takes no arguments, got 'now'");
+        assertThatThrownBy(() -> Arguments.parse("--with-opencode", "console"))
+                .hasMessage("--with-opencode starts an OpenCode for an Otto that boots; 'console' boots none");
     }
 
     @Test

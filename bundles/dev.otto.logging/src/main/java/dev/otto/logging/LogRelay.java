@@ -33,7 +33,7 @@ import dev.otto.api.runtime.OttoPaths;
  * replayed from the log history once; a sequence watermark in the bundle's data area keeps a
  * restarted relay from printing them twice.
  *
- * <p>Framework properties: {@value #CONSOLE_LEVEL} (default WARN), {@value #FILE_LEVEL}
+ * <p>Framework properties: {@value #CONSOLE_LEVEL} (default WARN; the distribution sets OFF), {@value #FILE_LEVEL}
  * (default INFO), {@value #MAX_BYTES} (default 10 MiB) and {@value #KEEP} (default 5 rolled files).
  */
 @Component(immediate = true, service = {})
@@ -47,6 +47,9 @@ public final class LogRelay implements LogListener {
     public static final String MAX_BYTES = "otto.log.maxBytes";
     /** Number of rolled-over files kept. */
     public static final String KEEP = "otto.log.keep";
+
+    /** The level that writes nothing. */
+    static final String OFF = "OFF";
 
     private static final String WATERMARK = "relayed-watermark";
 
@@ -105,11 +108,11 @@ public final class LogRelay implements LogListener {
         }
         Instant time = Instant.ofEpochMilli(entry.getTime());
         String bundle = entry.getBundle() == null ? null : entry.getBundle().getSymbolicName();
-        if (consoleLevel.implies(level)) {
+        if (consoleLevel != null && consoleLevel.implies(level)) {
             console.println(LogLineFormatter.format(time, level, bundle, entry.getLoggerName(),
                     entry.getMessage(), entry.getException(), false));
         }
-        if (fileLevel.implies(level)) {
+        if (fileLevel != null && fileLevel.implies(level)) {
             writeToFile(LogLineFormatter.format(time, level, bundle, entry.getLoggerName(),
                     entry.getMessage(), entry.getException(), true));
         }
@@ -158,9 +161,13 @@ public final class LogRelay implements LogListener {
         }
     }
 
+    /** The level a property names; {@code null} for {@value #OFF}: nothing is written there. */
     static LogLevel level(String value, LogLevel fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
+        }
+        if (value.trim().equalsIgnoreCase(OFF)) {
+            return null;
         }
         try {
             return LogLevel.valueOf(value.trim().toUpperCase(Locale.ROOT));
@@ -169,6 +176,7 @@ public final class LogRelay implements LogListener {
             for (LogLevel l : LogLevel.values()) {
                 accepted.add(l.name());
             }
+            accepted.add(OFF);
             System.err.println("otto: unknown log level '" + value + "', using " + fallback + "; accepted: " + accepted);
             return fallback;
         }

@@ -57,5 +57,6 @@ class RotatingLogFileTest {
         assertThat(LogRelay.level("debug", LogLevel.WARN)).isEqualTo(LogLevel.DEBUG);
         assertThat(LogRelay.level(null, LogLevel.WARN)).isEqualTo(LogLevel.WARN);
         assertThat(LogRelay.level("loud", LogLevel.INFO)).isEqualTo(LogLevel.INFO);
+        assertThat(LogRelay.level(" off ", LogLevel.WARN)).as("OFF: nothing is written").isNull();
     }
 }

@@ -46,6 +46,9 @@ public record OttoPaths(Path configFile, Path dataDir) {
     /** Name of the log directory in the data directory. */
     public static final String LOGS_DIR = "logs";
 
+    /** The running Otto's console socket, in the data directory. */
+    public static final String CONSOLE_SOCKET = "otto.sock";
+
     /** File name of the current log file in the log directory. */
     public static final String LOG_FILE = "otto.log";
 
@@ -132,6 +135,15 @@ public record OttoPaths(Path configFile, Path dataDir) {
     public static String telemetryFileName(LocalDate day) {
         Objects.requireNonNull(day, "day must not be null");
         return "otto-" + DAY.format(day) + ".jsonl";
+    }
+
+    /**
+     * Returns the console socket of the running Otto of this data directory (see {@link ConsoleWire}).
+     *
+     * @return {@code <data>/otto.sock}
+     */
+    public Path consoleSocket() {
+        return dataDir.resolve(CONSOLE_SOCKET);
     }
 
     /**

@@ -1,10 +1,10 @@
 /**
  * Where Otto keeps its files: the config file and the data directory with the catalog cache, the
- * database, telemetry and logs. Pure path arithmetic, shared so that every bundle and the launcher
+ * database, telemetry, logs and the console socket, and the console socket's wire format. Pure path arithmetic, shared so that every bundle and the launcher
  * agree on the same locations.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.otto.api.runtime;
 
 import org.osgi.annotation.bundle.Export;

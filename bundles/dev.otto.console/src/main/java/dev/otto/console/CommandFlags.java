@@ -1,0 +1,104 @@
+package dev.otto.console;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.jline.builtins.Completers.CompletionData;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * The flags of every Gogo command, for tab completion: read from the {@link Parameter} and
+ * {@link Descriptor} annotations of the command methods, so a flag a bundle adds completes without
+ * anyone writing a completion script. Read when a console opens: commands of bundles deployed
+ * since are there.
+ */
+final class CommandFlags {
+
+    private final BundleContext context;
+
+    CommandFlags(BundleContext context) {
+        this.context = context;
+    }
+
+    /** Command name ({@code scope:function} and {@code function}) to its flags. */
+    Map<String, List<CompletionData>> read() {
+        Map<String, List<CompletionData>> flags = new HashMap<>();
+        ServiceReference<?>[] references;
+        try {
+            references = context.getServiceReferences((String) null, "(&(osgi.command.scope=*)(osgi.command.function=*))");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
+            Object command = context.getService(reference);
+            if (command == null) {
+                continue;
+            }
+            try {
+                String scope = String.valueOf(reference.getProperty("osgi.command.scope"));
+                for (String function : functions(reference.getProperty("osgi.command.function"))) {
+                    List<CompletionData> data = of(command.getClass(), function);
+                    if (!data.isEmpty()) {
+                        flags.put(scope + ":" + function, data);
+                        flags.putIfAbsent(function, data);
+                    }
+                }
+            } finally {
+                context.ungetService(reference);
+            }
+        }
+        return flags;
+    }
+
+    /** The flags of the public methods named {@code function} of {@code type}. */
+    static List<CompletionData> of(Class<?> type, String function) {
+        List<CompletionData> data = new ArrayList<>();
+        for (Method method : type.getMethods()) {
+            if (!method.getName().equals(function)) {
+                continue;
+            }
+            for (Annotation[] annotations : method.getParameterAnnotations()) {
+                Parameter parameter = find(annotations, Parameter.class);
+                if (parameter == null) {
+                    continue;
+                }
+                Descriptor descriptor = find(annotations, Descriptor.class);
+                boolean takesValue = Parameter.UNSPECIFIED.equals(parameter.presentValue());
+                data.add(new CompletionData(List.of(parameter.names()), descriptor == null ? null : descriptor.value(),
+                        takesValue ? "value" : null, null));
+            }
+        }
+        return data;
+    }
+
+    private static List<String> functions(Object property) {
+        if (property instanceof String[]) {
+            return Arrays.asList((String[]) property);
+        }
+        if (property instanceof Collection) {
+            List<String> names = new ArrayList<>();
+            ((Collection<?>) property).forEach(name -> names.add(String.valueOf(name)));
+            return names;
+        }
+        return property == null ? List.of() : List.of(String.valueOf(property));
+    }
+
+    private static <A extends Annotation> A find(Annotation[] annotations, Class<A> type) {
+        for (Annotation annotation : annotations) {
+            if (type.isInstance(annotation)) {
+                return type.cast(annotation);
+            }
+        }
+        return null;
+    }
+}
