@@ -62,6 +62,7 @@ public final class Launcher {
     private final Path home;
     private final PrintStream out;
     private final PrintStream err;
+    private final BootTrace trace = new BootTrace();
 
     Launcher(Path home, PrintStream out, PrintStream err) {
         this.home = home;
@@ -160,6 +161,7 @@ public final class Launcher {
     }
 
     private int boot(Arguments arguments, OttoPaths paths) {
+        trace.mark("main");
         Framework framework;
         try {
             Map<String, String> properties = frameworkProperties(arguments, paths);
@@ -167,9 +169,12 @@ public final class Launcher {
                     .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
                     .newFramework(properties);
             framework.init();
+            trace.mark("framework");
             AutoProcessor.process(properties, framework.getBundleContext());
             keepLibrariesStopped(framework.getBundleContext());
+            trace.mark("installed");
             framework.start();
+            trace.mark("started");
         } catch (BundleException | RuntimeException e) {
             err.println("otto: the OSGi framework could not start: " + e.getMessage());
             return BOOT_FAILED;
@@ -180,7 +185,10 @@ public final class Launcher {
             int code = arguments.mode() == Arguments.Mode.INTERACTIVE ? interactive(framework, paths)
                     : arguments.mode() == Arguments.Mode.SERVE ? serve(framework, paths)
                     : runCommands(framework.getBundleContext(), arguments, paths);
+            trace.mark("done");
             stop(framework);
+            trace.mark("stopped");
+            trace.print(err);
             return code;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -225,6 +233,8 @@ public final class Launcher {
         return withGogo(context, paths, gogo -> {
             try {
                 err.println("otto: " + gogo.execute("otto:await"));
+                trace.mark("ready");
+                trace.print(err);
                 return OK;
             } catch (CommandFailure notReady) {
                 err.println("otto: Otto did not start: " + notReady.getMessage().replaceFirst("^Otto is not ready: ", "")
@@ -274,6 +284,7 @@ public final class Launcher {
             int code = OK;
             try {
                 err.println("otto: " + gogo.execute("otto:await"));
+                trace.mark("ready");
             } catch (CommandFailure notReady) {
                 err.println("otto: " + notReady.getMessage() + "; details in " + paths.logFile());
                 code = NOT_READY;

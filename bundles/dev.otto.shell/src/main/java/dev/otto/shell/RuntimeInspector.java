@@ -197,7 +197,8 @@ final class RuntimeInspector {
 
     /**
      * The innermost cause in SCR's recorded failure (a stack trace as text): the first line is
-     * usually only a reflection wrapper, the last "Caused by:" says what went wrong.
+     * usually only a reflection wrapper, the last "Caused by:" says what went wrong. Its message
+     * only: the exception's class is for the log, not for the operator.
      */
     static String rootCause(String failure) {
         if (failure == null || failure.isBlank()) {
@@ -209,7 +210,8 @@ final class RuntimeInspector {
                 cause = line.substring("Caused by: ".length());
             }
         }
-        return cause.length() > 300 ? cause.substring(0, 300) + "..." : cause;
+        cause = cause.replaceFirst("^(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*: (?=.)", "");
+        return cause.length() > 600 ? cause.substring(0, 600) + "..." : cause;
     }
 
     private List<String> pendingDeploys() {

@@ -69,7 +69,14 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
         return problems().isEmpty();
     }
 
-    /** One line per thing that is not working, naming it and saying why. */
+    /** What SCR records for a component whose needed service's own activation failed. */
+    static final String FAILED_FOR_ANOTHER = "Unable to get service for reference";
+
+    /**
+     * One line per thing that is not working, naming it and saying why. A component that failed
+     * only because a service it needs failed (SCR: "Unable to get service for reference") is not a
+     * cause of its own: such components are named together in one line after the causes.
+     */
     List<String> problems() {
         List<String> problems = new ArrayList<>();
         for (BundleRow bundle : bundles) {
@@ -77,11 +84,21 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
                 problems.add("bundle " + bundle.symbolicName() + " is " + bundle.state() + ": " + bundle.problem());
             }
         }
+        List<String> followers = new ArrayList<>();
         for (ComponentRow component : components) {
             if (!component.ok()) {
-                problems.add("component " + component.name() + " (" + component.bundle() + ") is "
-                        + component.state() + ": " + component.reason());
+                if (component.reason() != null && component.reason().contains(FAILED_FOR_ANOTHER)) {
+                    followers.add(component.name());
+                } else {
+                    problems.add("component " + component.name() + " (" + component.bundle() + ") is "
+                            + component.state() + ": " + component.reason());
+                }
             }
+        }
+        if (!followers.isEmpty()) {
+            problems.add(problems.isEmpty()
+                    ? "components " + String.join(", ", followers) + " failed: a service they need could not be obtained"
+                    : "and so " + String.join(", ", followers) + " (they need it)");
         }
         for (String jar : pendingDeploys) {
             problems.add("deploy/" + jar + " is not installed yet");

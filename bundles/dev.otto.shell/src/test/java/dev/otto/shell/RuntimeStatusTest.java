@@ -210,6 +210,22 @@ class RuntimeStatusTest {
     }
 
     @Test
+    void componentsThatFailedOnlyForAnotherAreNamedTogetherAfterTheCause() {
+        RuntimeStatus status = status(List.of(),
+                List.of(new RuntimeStatus.ComponentRow("dev.otto.catalog.Catalog", "dev.otto.catalog", "failed",
+                        "activation failed: Otto cannot start: the first model catalog fetch failed", false),
+                        new RuntimeStatus.ComponentRow("dev.otto.router.RoutingService", "dev.otto.router", "failed",
+                                "activation failed: Unable to get service for reference $000", false),
+                        new RuntimeStatus.ComponentRow("dev.otto.scheduler.SchedulerComponent", "dev.otto.scheduler", "failed",
+                                "activation failed: Unable to get service for reference $002", false)),
+                List.of());
+        assertThat(status.problems()).containsExactly(
+                "component dev.otto.catalog.Catalog (dev.otto.catalog) is failed: activation failed: Otto cannot start:"
+                        + " the first model catalog fetch failed",
+                "and so dev.otto.router.RoutingService, dev.otto.scheduler.SchedulerComponent (they need it)");
+    }
+
+    @Test
     void theRootCauseOfAnActivationFailureIsTheLastCausedBy() {
         String trace = String.join("\n",
                 "java.lang.reflect.InvocationTargetException",
@@ -218,8 +234,11 @@ class RuntimeStatusTest {
                 "\tat x.Y.z(Y.java:1)",
                 "Caused by: java.lang.IllegalStateException: the real reason",
                 "\t... 12 more");
-        assertThat(RuntimeInspector.rootCause(trace)).isEqualTo("java.lang.IllegalStateException: the real reason");
-        assertThat(RuntimeInspector.rootCause("java.lang.Error: plain")).isEqualTo("java.lang.Error: plain");
+        assertThat(RuntimeInspector.rootCause(trace)).isEqualTo("the real reason");
+        assertThat(RuntimeInspector.rootCause("java.lang.Error: plain")).isEqualTo("plain");
+        assertThat(RuntimeInspector.rootCause("dev.otto.catalog.CatalogStartupException: Otto cannot start: x.y: z"))
+                .isEqualTo("Otto cannot start: x.y: z");
+        assertThat(RuntimeInspector.rootCause("java.lang.NullPointerException")).isEqualTo("java.lang.NullPointerException");
         assertThat(RuntimeInspector.rootCause(null)).isEqualTo("no reason recorded (see the log)");
     }
 
