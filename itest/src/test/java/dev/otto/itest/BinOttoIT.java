@@ -31,7 +31,9 @@ class BinOttoIT {
     void helpExplainsTheInteractiveAndTheScriptedForm() {
         OttoProcess.Outcome outcome = OttoProcess.freshCopy().run("--help");
         assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
-        assertThat(outcome.stdout()).contains("otto [--with-opencode] run '<command>'", "interactive Gogo shell", "--with-opencode", "OTTO_DATA_DIR", "deploy");
+        assertThat(outcome.stdout()).contains("otto [--with-opencode] run [--attach] '<command>'", "open its console here",
+                "otto console", "otto [--with-opencode] start", "otto stop", "otto status", "serve", "etc/otto.service",
+                "<data>/otto.sock", "--with-opencode", "OTTO_DATA_DIR", "deploy");
     }
 
     @Test
@@ -71,14 +73,15 @@ class BinOttoIT {
         assertThat(outcome.stderr()).as(outcome.toString()).contains(
                 "Otto is not ready",
                 "dev.otto.itest.broken.FailingComponent",
-                "IllegalStateException: deliberately broken for the integration tests",
+                "activation failed: deliberately broken for the integration tests",
                 "dev.otto.itest.broken.OrphanComponent",
                 "no dev.otto.api.spi.TelemetrySink matching (otto.plugin.name=no-such-sink)");
         // the commands still run, so the operator sees the whole picture
         assertThat(outcome.stdout()).contains("NOT READY, 2 problems:");
-        // and the activation failure is in the log file with its stack trace, never silent
+        // the operator reads the message, the log file has the exception with its stack trace, never silent
+        assertThat(outcome.stderr()).doesNotContain("IllegalStateException");
         String log = Files.readString(otto.dataDir.resolve("logs/otto.log"), StandardCharsets.UTF_8);
-        assertThat(log).contains("ERROR dev.otto.itest.broken", "deliberately broken for the integration tests",
+        assertThat(log).contains("ERROR dev.otto.itest.broken", "IllegalStateException: deliberately broken for the integration tests",
                 "at dev.otto.itest.broken.FailingComponent.<init>");
     }
 

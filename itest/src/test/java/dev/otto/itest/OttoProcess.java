@@ -104,10 +104,13 @@ final class OttoProcess {
         }
     }
 
-    /** Collects everything a stream prints, on a thread of its own, for an interactive session. */
+    /**
+     * Collects everything a stream prints, on a thread of its own, for an interactive session. The
+     * bytes are decoded as a whole, so a character split across two reads stays one character.
+     */
     static final class Collector extends Thread {
         private final InputStream in;
-        private final StringBuffer text = new StringBuffer();
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
 
         Collector(InputStream in) {
             super("otto-output");
@@ -121,7 +124,9 @@ final class OttoProcess {
             byte[] buffer = new byte[4096];
             try {
                 for (int n; (n = in.read(buffer)) > 0;) {
-                    text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                    synchronized (bytes) {
+                        bytes.write(buffer, 0, n);
+                    }
                 }
             } catch (IOException closed) {
                 // the process ended
@@ -129,14 +134,17 @@ final class OttoProcess {
         }
 
         String text() {
-            return text.toString();
+            synchronized (bytes) {
+                return bytes.toString(StandardCharsets.UTF_8);
+            }
         }
 
         int length() {
-            return text.length();
+            return text().length();
         }
 
         String since(int offset) {
+            String text = text();
             return text.substring(Math.min(offset, text.length()));
         }
     }

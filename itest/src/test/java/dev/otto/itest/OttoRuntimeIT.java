@@ -127,7 +127,7 @@ public class OttoRuntimeIT {
             } catch (IllegalStateException expected) {
                 String message = expected.getMessage();
                 assertTrue(message, message.contains("dev.otto.itest.broken.FailingComponent"));
-                assertTrue(message, message.contains("IllegalStateException: deliberately broken for the integration tests"));
+                assertTrue(message, message.contains("activation failed: deliberately broken for the integration tests"));
                 assertTrue(message, message.contains("dev.otto.itest.broken.OrphanComponent"));
                 assertTrue(message, message.contains("no dev.otto.api.spi.TelemetrySink matching (otto.plugin.name=no-such-sink)"));
             }

@@ -43,8 +43,8 @@ final class ConsoleClient implements Closeable {
      * @throws IOException when one answers but cannot be reached, e.g. a socket of another user
      */
     static ConsoleClient connect(Path socket) throws IOException {
-        if (!Files.exists(socket)) {
-            return null;
+        if (Files.notExists(socket)) {
+            return null; // (a socket in a folder this user may not enter is neither: connecting says why)
         }
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
