@@ -95,11 +95,7 @@ public final class ConsoleComponent {
 
     /** The console on the process's own terminal (or on its standard input, when that is no terminal). */
     private int runForeground() {
-        try (Terminal terminal = TerminalBuilder.builder().name("otto").system(true).dumb(true)
-                .encoding(StandardCharsets.UTF_8)
-                // SIGINT goes to the console (which interrupts the running command), not to the JVM
-                .nativeSignals(true).signalHandler(Terminal.SignalHandler.SIG_IGN)
-                .build()) {
+        try (Terminal terminal = systemTerminal()) {
             foregroundTerminal = terminal;
             consoles.interact(terminal);
             return 0;
@@ -108,6 +104,26 @@ public final class ConsoleComponent {
             return 1;
         } finally {
             foregroundTerminal = null;
+        }
+    }
+
+    /**
+     * The process's terminal. JLine finds its terminal providers through the context class loader,
+     * which in a bundle is not JLine's: without this it would fall back to a dumb terminal (no
+     * line editing, and SIGINT would stop the JVM).
+     */
+    private static Terminal systemTerminal() throws IOException {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(TerminalBuilder.class.getClassLoader());
+        try {
+            return TerminalBuilder.builder().name("otto").system(true).dumb(true)
+                    .encoding(StandardCharsets.UTF_8)
+                    // SIGINT goes to the console (which interrupts the running command), not to the JVM
+                    .nativeSignals(true).signalHandler(Terminal.SignalHandler.SIG_IGN)
+                    .build();
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 

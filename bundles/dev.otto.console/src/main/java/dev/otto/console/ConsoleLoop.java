@@ -71,6 +71,7 @@ final class ConsoleLoop {
         session.put(Shell.VAR_TERMINAL, terminal);
         session.put(Shell.VAR_READER, reader);
         session.put(Shell.VAR_COMPLETIONS, completions);
+        session.put(Shell.VAR_PROMPT, "otto> "); // etc/gosh_profile may set another
         session.put("exit", (Function) (s, arguments) -> {
             leaving.set(true);
             return null;
