@@ -89,8 +89,8 @@ final class ConsoleLoop {
                     reader.readLine(Shell.getPrompt(session));
                 } catch (UserInterruptException clearedTheLine) {
                     continue;
-                } catch (EndOfFileException endOfInput) {
-                    break;
+                } catch (EndOfFileException | java.io.IOError endOfInput) {
+                    break; // Ctrl-D, the end of piped input, or the terminal closed under us
                 }
                 ParsedLine line = reader.getParsedLine();
                 if (line instanceof ParsedLineImpl) {

@@ -22,7 +22,8 @@ import org.apache.felix.service.command.Parameter;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.ExternalTerminal;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,8 @@ class GogoConsolesTest {
     @TempDir
     Path folder;
 
-    private final ThreadIOImpl threadIo = new ThreadIOImpl();
+    /** One for the class: it replaces System.out while it runs, and a second start would refuse. */
+    private static final ThreadIOImpl THREAD_IO = new ThreadIOImpl();
     private final CountDownLatch waiting = new CountDownLatch(1);
     private CommandProcessorImpl processor;
     private GogoConsoles consoles;
@@ -60,21 +62,25 @@ class GogoConsolesTest {
         }
     }
 
+    @BeforeAll
+    static void startThreadIo() {
+        THREAD_IO.start();
+    }
+
+    @AfterAll
+    static void stopThreadIo() {
+        THREAD_IO.stop();
+    }
+
     @BeforeEach
     void gogo() {
-        threadIo.start();
-        processor = new CommandProcessorImpl(threadIo);
+        processor = new CommandProcessorImpl(THREAD_IO);
         Commands commands = new Commands();
         for (String function : List.of("hello", "broken", "hang")) {
             processor.addCommand("otto", commands, function);
         }
         consoles = new GogoConsoles(processor, folder.resolve("console.history"), null,
                 () -> Map.of("otto:hello", CommandFlags.of(Commands.class, "hello")));
-    }
-
-    @AfterEach
-    void stop() {
-        threadIo.stop();
     }
 
     @Test
@@ -93,17 +99,12 @@ class GogoConsolesTest {
     void anInterruptedScriptCommandSaysSo() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (Consoles.Script script = consoles.script(OutputStream.nullOutputStream(), err)) {
-            Thread worker = Thread.currentThread();
-            CompletableFuture<Void> interrupter = CompletableFuture.runAsync(() -> {
-                try {
-                    waiting.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                worker.interrupt();
-            });
-            assertThat(script.run("otto:hang")).isEqualTo(ConsoleWire.INTERRUPTED);
-            interrupter.get(30, TimeUnit.SECONDS);
+            CompletableFuture<Integer> status = new CompletableFuture<>();
+            Thread worker = new Thread(() -> status.complete(script.run("otto:hang")), "script");
+            worker.start();
+            assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
+            worker.interrupt();
+            assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(ConsoleWire.INTERRUPTED);
         }
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("otto: 'otto:hang' interrupted\n");
     }
