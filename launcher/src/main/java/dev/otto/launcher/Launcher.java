@@ -138,15 +138,23 @@ public final class Launcher {
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = lockChannel.tryLock()) {
             if (lock == null) {
-                err.println("otto: another Otto is starting or stopping with the data folder " + paths.dataDir()
-                        + "; try again in a moment ('bin/otto status' says when it is up), or give this one its own"
-                        + " folder with OTTO_DATA_DIR");
+                err.println("otto: another Otto " + (answers(paths) ? "is running" : "is starting or stopping")
+                        + " with the data folder " + paths.dataDir() + "; 'bin/otto status' says how it is, 'bin/otto"
+                        + " stop' stops it, or give this one its own folder with OTTO_DATA_DIR");
                 return BOOT_FAILED;
             }
             return boot(arguments, paths);
         } catch (IOException e) {
             err.println("otto: cannot lock " + paths.dataDir().resolve("otto.lock") + ": " + e.getMessage());
             return BOOT_FAILED;
+        }
+    }
+
+    private static boolean answers(OttoPaths paths) {
+        try (ConsoleClient client = ConsoleClient.connect(paths.consoleSocket())) {
+            return client != null;
+        } catch (IOException e) {
+            return false;
         }
     }
 

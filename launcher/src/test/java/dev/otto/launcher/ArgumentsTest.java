@@ -79,6 +79,6 @@ class ArgumentsTest {
         assertThat(launcher.launch("run")).isEqualTo(Launcher.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("otto: 'run' needs at least one command", "Usage:");
         assertThat(launcher.launch("--help")).isEqualTo(Launcher.OK);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("otto [--with-opencode] run '<command>'");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("otto [--with-opencode] run [--attach] '<command>'", "otto stop");
     }
 }
