@@ -1,12 +1,7 @@
 package dev.otto.launcher;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -384,58 +379,6 @@ public final class Launcher {
             err.println("otto: stopping the framework failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A Gogo command that threw; the message is the command's own. */
-    static final class CommandFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        CommandFailure(String message) {
-            super(message);
-        }
-    }
-
-    /**
-     * One Gogo session, reached reflectively: the Gogo API lives in a bundle's class loader, not on
-     * the launcher's class path.
-     */
-    static final class Gogo {
-        private static final int INSPECT = 0; // Converter.INSPECT: the full rendering of a result
-
-        private final Object session;
-        private final Method execute;
-        private final Method format;
-        private final Method close;
-
-        Gogo(Class<?> processorType, Class<?> sessionType, Object processor, PrintStream out, PrintStream err)
-                throws ReflectiveOperationException {
-            InputStream noInput = new ByteArrayInputStream(new byte[0]);
-            this.session = processorType.getMethod("createSession", InputStream.class, OutputStream.class,
-                    OutputStream.class).invoke(processor, noInput, out, err);
-            this.execute = sessionType.getMethod("execute", CharSequence.class);
-            this.format = sessionType.getMethod("format", Object.class, int.class);
-            this.close = sessionType.getMethod("close");
-        }
-
-        String execute(String command) throws CommandFailure, ReflectiveOperationException {
-            Object result;
-            try {
-                result = execute.invoke(session, command);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-                throw new CommandFailure(message);
-            }
-            if (result == null) {
-                return "";
-            }
-            Object text = format.invoke(session, result, INSPECT);
-            return text == null ? "" : text.toString().stripTrailing();
-        }
-
-        void close() throws ReflectiveOperationException {
-            close.invoke(session);
         }
     }
 }
