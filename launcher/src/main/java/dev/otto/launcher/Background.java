@@ -165,6 +165,7 @@ final class Background {
         Process process = builder.start();
         long deadline = System.nanoTime() + START_WAIT.toNanos();
         while (System.nanoTime() - deadline < 0) {
+            boolean alive = process.isAlive(); // before the read: a process that had ended has written all it will
             String verdict = firstOttoLine(output, from);
             if (verdict != null) {
                 boolean ready = verdict.startsWith("otto: Ready");
@@ -174,7 +175,7 @@ final class Background {
                 }
                 return process.isAlive() ? Launcher.NOT_READY : Launcher.BOOT_FAILED;
             }
-            if (!process.isAlive() && firstOttoLine(output, from) == null) {
+            if (!alive) {
                 err.println("otto: the background Otto ended at once (exit " + process.exitValue() + "); see " + output);
                 return Launcher.BOOT_FAILED;
             }
@@ -190,7 +191,7 @@ final class Background {
         return Launcher.NOT_READY;
     }
 
-    /** The first line the new Otto wrote since {@code from} that starts with "otto: ", or null. */
+    /** The first whole line the new Otto wrote since {@code from} that starts with "otto: ", or null. */
     private static String firstOttoLine(Path output, long from) throws IOException {
         if (!Files.exists(output)) {
             return null;
@@ -198,12 +199,8 @@ final class Background {
         byte[] all = Files.readAllBytes(output);
         String text = new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
                 StandardCharsets.UTF_8);
-        for (String line : text.split("\n")) {
-            if (line.startsWith("otto: ") && text.contains(line + "\n")) {
-                return line;
-            }
-        }
-        return null;
+        String whole = text.substring(0, text.lastIndexOf('\n') + 1); // a line still being written waits
+        return whole.lines().filter(line -> line.startsWith("otto: ")).findFirst().orElse(null);
     }
 
     private int notRunning() {

@@ -173,11 +173,6 @@ final class ConsoleEndpoint implements Closeable {
         ConsoleWire.write(out, ConsoleWire.EXIT, Integer.toString(ConsoleWire.REFUSED));
     }
 
-    /** Connections open now. */
-    int connections() {
-        return open.size();
-    }
-
     /** Stops accepting, ends every connection and removes the socket file. */
     @Override
     public void close() {
