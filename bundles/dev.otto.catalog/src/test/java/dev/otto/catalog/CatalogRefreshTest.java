@@ -110,7 +110,9 @@ class CatalogRefreshTest {
         CatalogSnapshot good = catalog.snapshot();
         connection.answer("/config/providers", FakeConnection.failure(OpenCodeException.Cause.HTTP_ERROR, 500));
 
-        await("two scheduled refreshes failed in a row", () -> catalog.freshness().consecutiveFailures() >= 2);
+        // the failure is counted before its warning is logged: wait for both
+        await("two scheduled refreshes failed in a row, each with its warning",
+                () -> catalog.freshness().consecutiveFailures() >= 2 && log.at("WARN").size() >= 2);
         assertThat(catalog.snapshot()).isSameAs(good);
         assertThat(log.at("WARN")).hasSizeGreaterThanOrEqualTo(2).allSatisfy(line -> assertThat(line.message())
                 .contains("model catalog refresh failed", "HTTP 500 from /config/providers", "next try in"));
