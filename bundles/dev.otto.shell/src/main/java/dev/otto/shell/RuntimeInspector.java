@@ -29,6 +29,7 @@ import dev.otto.api.opencode.OpenCodeConnection;
 import dev.otto.api.opencode.OpenCodeStatus;
 import dev.otto.api.routing.Cooldown;
 import dev.otto.api.routing.ModelRouter;
+import dev.otto.api.runtime.HealthCheck;
 import dev.otto.api.runtime.OttoPaths;
 
 /** Reads the live state of the framework and of Declarative Services into a {@link RuntimeStatus}. */
@@ -56,8 +57,9 @@ final class RuntimeInspector {
      *
      * @param router the router, or null when none is bound
      * @param openCode the OpenCode connection, or null when none is bound
+     * @param checks the health checks registered now
      */
-    RuntimeStatus inspect(ModelRouter router, OpenCodeConnection openCode) {
+    RuntimeStatus inspect(ModelRouter router, OpenCodeConnection openCode, Collection<HealthCheck> checks) {
         Instant now = clock.instant();
         Bundle framework = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
         List<Bundle> otto = Arrays.stream(context.getBundles())
@@ -79,7 +81,26 @@ final class RuntimeInspector {
                 paths.configFile().toString(),
                 Files.isRegularFile(paths.configFile()),
                 paths.logFile().toString(),
-                bundles, components, pendingDeploys(), now, cooldowns(router, now), openCode(openCode));
+                bundles, components, pendingDeploys(), health(checks), now, cooldowns(router, now), openCode(openCode));
+    }
+
+    /** Each check's answer, by name; a check that throws is a problem of its own, not a broken status. */
+    static List<RuntimeStatus.HealthRow> health(Collection<HealthCheck> checks) {
+        List<RuntimeStatus.HealthRow> rows = new ArrayList<>();
+        for (HealthCheck check : checks) {
+            String name;
+            String problem;
+            try {
+                name = check.name();
+                problem = check.problem();
+            } catch (RuntimeException broken) {
+                name = check.getClass().getSimpleName();
+                problem = "the check itself failed (see the log)";
+            }
+            rows.add(new RuntimeStatus.HealthRow(name, problem));
+        }
+        rows.sort(Comparator.comparing(RuntimeStatus.HealthRow::name));
+        return rows;
     }
 
     /** The cooldowns still in force at {@code now}, soonest end first. */

@@ -22,7 +22,7 @@ import dev.otto.api.routing.Cooldown;
 record RuntimeStatus(String ottoVersion, String framework, String java, Duration uptime,
         String dataDir, String configFile, boolean configPresent, String logFile,
         List<BundleRow> bundles, List<ComponentRow> components, List<String> pendingDeploys,
-        Instant now, Reading<List<Cooldown>> cooldowns, Reading<OpenCodeStatus> openCode) {
+        List<HealthRow> health, Instant now, Reading<List<Cooldown>> cooldowns, Reading<OpenCodeStatus> openCode) {
 
     /** {@code scheme://user:password@}: credentials in a URL, cut from anything shown. */
     private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
@@ -33,6 +33,7 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
         bundles = List.copyOf(bundles);
         components = List.copyOf(components);
         pendingDeploys = List.copyOf(pendingDeploys);
+        health = List.copyOf(health);
     }
 
     /**
@@ -62,6 +63,10 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
 
     /** One DS component of an Otto bundle; {@code reason} explains any state but active. */
     record ComponentRow(String name, String bundle, String state, String reason, boolean ok) {
+    }
+
+    /** What one {@link dev.otto.api.runtime.HealthCheck} reported; {@code problem} is null when all is well. */
+    record HealthRow(String name, String problem) {
     }
 
     /** Every Otto bundle active, every enabled component satisfied or active, nothing left to deploy. */
@@ -103,6 +108,11 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
         for (String jar : pendingDeploys) {
             problems.add("deploy/" + jar + " is not installed yet");
         }
+        for (HealthRow check : health) {
+            if (check.problem() != null) {
+                problems.add(check.name() + ": " + check.problem());
+            }
+        }
         return problems;
     }
 
@@ -141,6 +151,15 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
         }
         json.put("components", componentList);
         json.put("pending_deploys", pendingDeploys);
+        List<Map<String, Object>> healthList = new ArrayList<>();
+        for (HealthRow h : health) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", h.name());
+            row.put("ok", h.problem() == null);
+            row.put("problem", h.problem());
+            healthList.add(row);
+        }
+        json.put("health", healthList);
         json.put("cooldowns", cooldownsJson());
         json.put("opencode", openCodeJson());
         json.put("problems", problems());
@@ -204,6 +223,13 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
             componentTable.row(c.name(), c.bundle(), c.reason() == null ? c.state() : c.state() + ": " + c.reason());
         }
         out.append(System.lineSeparator()).append(componentTable);
+        if (!health.isEmpty()) {
+            TextTable healthTable = new TextTable("CHECK", "STATE");
+            for (HealthRow h : health) {
+                healthTable.row(h.name(), h.problem() == null ? "ok" : h.problem());
+            }
+            out.append(System.lineSeparator()).append(healthTable);
+        }
         out.append(System.lineSeparator()).append(cooldownsText());
         out.append(System.lineSeparator()).append(openCodeText());
         List<String> problems = problems();

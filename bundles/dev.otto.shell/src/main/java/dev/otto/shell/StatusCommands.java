@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -17,6 +18,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 import dev.otto.api.opencode.OpenCodeConnection;
 import dev.otto.api.routing.ModelRouter;
+import dev.otto.api.runtime.HealthCheck;
 import dev.otto.api.runtime.OttoPaths;
 
 /** {@code otto:status} and {@code otto:await}: is the runtime whole, and if not, what is missing and why. */
@@ -38,6 +40,9 @@ public final class StatusCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile OpenCodeConnection openCode;
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private final List<HealthCheck> checks = new CopyOnWriteArrayList<>();
+
     @Activate
     public StatusCommands(BundleContext context, @Reference ServiceComponentRuntime scr) {
         this(new RuntimeInspector(context, scr,
@@ -50,7 +55,7 @@ public final class StatusCommands {
     }
 
     private RuntimeStatus inspect() {
-        return inspector.inspect(router, openCode);
+        return inspector.inspect(router, openCode, checks);
     }
 
     @Descriptor("Show the Otto version, framework, uptime, data and config paths, every Otto bundle and "

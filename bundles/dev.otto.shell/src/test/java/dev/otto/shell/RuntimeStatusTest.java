@@ -25,6 +25,7 @@ import dev.otto.api.routing.ModelRouter;
 import dev.otto.api.routing.RoutePlan;
 import dev.otto.api.routing.RunRequest;
 import dev.otto.api.routing.RunResult;
+import dev.otto.api.runtime.HealthCheck;
 
 class RuntimeStatusTest {
 
@@ -40,14 +41,65 @@ class RuntimeStatusTest {
 
     private static RuntimeStatus status(List<RuntimeStatus.BundleRow> bundles, List<RuntimeStatus.ComponentRow> components,
             List<String> pending, RuntimeStatus.Reading<List<Cooldown>> cooldowns, RuntimeStatus.Reading<OpenCodeStatus> openCode) {
+        return status(bundles, components, pending, List.of(), cooldowns, openCode);
+    }
+
+    private static RuntimeStatus status(List<RuntimeStatus.BundleRow> bundles, List<RuntimeStatus.ComponentRow> components,
+            List<String> pending, List<RuntimeStatus.HealthRow> health, RuntimeStatus.Reading<List<Cooldown>> cooldowns,
+            RuntimeStatus.Reading<OpenCodeStatus> openCode) {
         return new RuntimeStatus("0.1.0", "Apache Felix 7.0.5", "17", Duration.ofSeconds(75), "/data", "/cfg/config.jsonc",
-                false, "/data/logs/otto.log", bundles, components, pending, NOW, cooldowns, openCode);
+                false, "/data/logs/otto.log", bundles, components, pending, health, NOW, cooldowns, openCode);
     }
 
     private static RuntimeStatus healthy(RuntimeStatus.Reading<List<Cooldown>> cooldowns, RuntimeStatus.Reading<OpenCodeStatus> openCode) {
         return status(List.of(new RuntimeStatus.BundleRow(3, "dev.otto.shell", "0.1.0", "active", null)),
                 List.of(new RuntimeStatus.ComponentRow("dev.otto.shell.StatusCommands", "dev.otto.shell", "active", null, true)),
                 List.of(), cooldowns, openCode);
+    }
+
+    @Test
+    void aHealthCheckWithAProblemMakesTheRuntimeNotReadyAndSaysWhatToDo() {
+        RuntimeStatus status = status(List.of(new RuntimeStatus.BundleRow(3, "dev.otto.persistence", "0.1.0", "active", null)),
+                List.of(), List.of(), RuntimeInspector.health(List.of(
+                        check("job database", "/data/otto.db was deleted while Otto ran: restart Otto"),
+                        check("telemetry folder", null))),
+                RuntimeStatus.Reading.missing("no router"), RuntimeStatus.Reading.missing("no OpenCode"));
+
+        assertThat(status.ready()).isFalse();
+        assertThat(status.problems()).containsExactly("job database: /data/otto.db was deleted while Otto ran: restart Otto");
+        assertThat(status.toText()).contains("NOT READY, 1 problem:").containsPattern("telemetry folder\\s+ok");
+        assertThat(Json.write(status.toJson())).contains("\"health\"").contains("\"ok\" : false");
+    }
+
+    @Test
+    void aHealthCheckThatThrowsIsReportedAsAProblemAndDoesNotBreakTheStatus() {
+        List<RuntimeStatus.HealthRow> rows = RuntimeInspector.health(List.of(new HealthCheck() {
+            @Override
+            public String name() {
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
+            public String problem() {
+                return null;
+            }
+        }));
+
+        assertThat(rows).singleElement().satisfies(row -> assertThat(row.problem()).contains("check itself failed"));
+    }
+
+    private static HealthCheck check(String name, String problem) {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String problem() {
+                return problem;
+            }
+        };
     }
 
     private static ModelRouter routerWith(List<Cooldown> cooldowns, RuntimeException failure) {
