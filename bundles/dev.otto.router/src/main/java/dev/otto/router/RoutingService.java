@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -130,19 +131,24 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
 
     @Activate
     public RoutingService(@Reference ModelCatalog catalog, @Reference(service = LoggerFactory.class) Logger logger,
-            RoutingConfig config) {
-        this(catalog, logger, Clock.systemUTC(), settingsOf(config));
+            RoutingConfig config, BundleContext context) {
+        this(catalog, logger, Clock.systemUTC(), settingsOf(config), ExpectedSinks.of(context::getProperty, m -> logger.warn(m)));
     }
 
     /**
      * A router without OSGi: the catalog, a logger, the clock its wall times come from, and its settings.
      */
     RoutingService(ModelCatalog catalog, Logger logger, Clock clock, Settings settings) {
+        this(catalog, logger, clock, settings, ExpectedSinks.NONE);
+    }
+
+    /** A router without OSGi that holds telemetry for the expected sinks until they bind. */
+    RoutingService(ModelCatalog catalog, Logger logger, Clock clock, Settings settings, ExpectedSinks expected) {
         this.catalog = catalog;
         this.logger = logger;
         this.clock = clock;
         this.settings = settings;
-        this.hub = new TelemetryHub(SINK_QUEUE, logger::warn);
+        this.hub = new TelemetryHub(SINK_QUEUE, logger::warn, expected.names(), expected.holdFor(), System::nanoTime);
         this.watchdog = new AttemptWatchdog(System::nanoTime, WATCHDOG_TICK, OVERRUN_GRACE);
     }
 
@@ -245,6 +251,9 @@ public final class RoutingService implements ModelRouter, ModelResolver, Routing
             out.add(new PluginInfo("sink", entry.name(), Plugins.bundleOf(sink), entry.ranking(), true, stats.queued(),
                     stats.delivered(), stats.failed(), stats.dropped()));
         });
+        // expected sinks that are not bound: not in use, with what is held for them and what they missed
+        hub.absent().forEach((name, stats) -> out.add(new PluginInfo("sink", name, "-", 0, false, stats.queued(),
+                stats.delivered(), stats.failed(), stats.dropped())));
         return out;
     }
 

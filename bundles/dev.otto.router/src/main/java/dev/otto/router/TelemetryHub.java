@@ -1,17 +1,21 @@
 package dev.otto.router;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import dev.otto.api.spi.TelemetrySink;
 import dev.otto.api.telemetry.TelemetryRecord;
@@ -27,6 +31,15 @@ import dev.otto.api.telemetry.TelemetryRecord;
  * stream are picked up by the nap's end instead of each waking the thread, a cost the publishing
  * run would pay (bench/: RouterBenchmark b2 and c3). Only a nap that found nothing new puts the
  * thread to sleep until the next record, or until its queue is half full.
+ *
+ * <p>Expected sinks: the sinks the runtime ships (by plugin name) may bind after the first runs
+ * (the scheduler's catch-up runs start as soon as the router does). Until each expected sink has
+ * bound, or for at most {@code expectedWait} after the hub was made, the records published are also
+ * held (at most {@code capacity} of them) and handed, in order and before any later record, to each
+ * sink that binds under a name that was not served yet. A held record that no longer fits, records
+ * still held for a sink when the wait ends, and every record published while an expected sink is
+ * not bound (after the wait, or after it went away) are counted as dropped under that sink's name,
+ * so {@code otto:sinks} shows what it missed. No record is lost without being counted.
  */
 final class TelemetryHub implements AutoCloseable {
 
@@ -52,50 +65,194 @@ final class TelemetryHub implements AutoCloseable {
     private final int capacity;
     private final Consumer<String> onSinkFailure;
     private final Map<TelemetrySink, Lane> lanes = new IdentityHashMap<>();
-    /** The lanes as of the last add or remove, for {@link #publish} to read without the lock. */
-    private volatile Lane[] current = new Lane[0];
+    /**
+     * The lanes as of the last add or remove, and whether {@link #publish} must take the lock
+     * (records are being held, or an expected sink is not bound and its misses are counted): one
+     * volatile, so that a publisher never sees a lane gone without also seeing that it must count.
+     */
+    private volatile View view = new View(new Lane[0], false);
+
+    private record View(Lane[] lanes, boolean slow) {
+    }
     /**
      * What the sinks that went away had delivered, failed and dropped, by plugin name: a sink
      * bundle that is stopped or updated comes back with its counts, so drops stay visible.
      */
     private final Map<String, Stats> gone = new HashMap<>();
 
+    /** The sinks whose absence is counted, by plugin name. */
+    private final Set<String> expected;
+    private final LongSupplier nanoTime;
+    private final long holdUntil;
+    /** Expected sinks not bound yet since the hub was made, while records are held for them. Guarded by this. */
+    private final Set<String> waitingFor;
+    /** Names whose sink got the held records already: a rebound sink does not get them twice. Guarded by this. */
+    private final Set<String> served = new java.util.HashSet<>();
+    /** Records held for the sinks in {@link #waitingFor}, oldest first. Guarded by this. */
+    private final ArrayDeque<TelemetryRecord> held = new ArrayDeque<>();
+    /** Records an expected sink missed because it was not bound, by name. Guarded by this. */
+    private final Map<String, Long> missed = new HashMap<>();
+    private boolean overflowReported; // guarded by this
+
+    /** A hub that expects no sink: records published while no sink is bound go nowhere. */
     TelemetryHub(int capacity, Consumer<String> onSinkFailure) {
+        this(capacity, onSinkFailure, Set.of(), Duration.ZERO, System::nanoTime);
+    }
+
+    /**
+     * A hub that holds records for the {@code expected} sinks until they bind, for at most
+     * {@code expectedWait}, and counts what they miss.
+     *
+     * @param capacity each sink's queue, and the most records held for the expected sinks
+     * @param onSinkFailure where failures and losses are reported, one line each, never per record
+     * @param expected plugin names of the sinks the runtime ships
+     * @param expectedWait how long after this hub is made records are held for them
+     * @param nanoTime the clock of that wait
+     */
+    TelemetryHub(int capacity, Consumer<String> onSinkFailure, Set<String> expected, Duration expectedWait,
+            LongSupplier nanoTime) {
         this.capacity = capacity;
         this.onSinkFailure = onSinkFailure;
+        this.expected = Set.copyOf(expected);
+        this.nanoTime = nanoTime;
+        this.holdUntil = nanoTime.getAsLong() + expectedWait.toNanos();
+        this.waitingFor = new LinkedHashSet<>(expectedWait.isZero() || expectedWait.isNegative() ? Set.of() : expected);
+        this.view = new View(new Lane[0], !this.expected.isEmpty());
     }
 
     synchronized void add(TelemetrySink sink, String name) {
-        lanes.computeIfAbsent(sink, s -> new Lane(s, name));
-        current = lanes.values().toArray(new Lane[0]);
+        endWaitIfDue();
+        if (lanes.containsKey(sink)) {
+            return;
+        }
+        Lane lane = new Lane(sink, name);
+        if (!waitingFor.isEmpty() && served.add(name)) {
+            held.forEach(lane::offer); // the queue holds capacity records: they all fit, in order
+        }
+        served.add(name);
+        lanes.put(sink, lane);
+        if (waitingFor.remove(name) && waitingFor.isEmpty()) {
+            held.clear(); // every expected sink has them
+        }
+        update();
     }
 
     /** Stops the sink's lane; what it had not delivered yet is counted as dropped. */
     synchronized void remove(TelemetrySink sink) {
         Lane lane = lanes.remove(sink);
         if (lane != null) {
-            current = lanes.values().toArray(new Lane[0]);
+            update();
             lane.stop();
             Stats last = lane.stats();
             gone.merge(lane.name, new Stats(0, last.delivered(), last.failed(), last.dropped()), Stats::plus);
         }
     }
 
-    /** Offers the record to every sink; never blocks. */
+    /**
+     * Offers the record to every sink; never blocks (it takes the hub's lock, briefly, only while an
+     * expected sink is not bound).
+     */
     void publish(TelemetryRecord record) {
-        for (Lane lane : current) {
+        View now = view;
+        if (now.slow()) {
+            publishCounted(record);
+            return;
+        }
+        // a lane removed after this read is stopped, and stop counts the record as dropped
+        for (Lane lane : now.lanes()) {
             lane.offer(record);
         }
     }
 
+    private synchronized void publishCounted(TelemetryRecord record) {
+        endWaitIfDue();
+        for (Lane lane : view.lanes()) {
+            lane.offer(record);
+        }
+        if (!waitingFor.isEmpty()) {
+            if (held.size() < capacity) {
+                held.add(record);
+            } else {
+                waitingFor.forEach(this::miss);
+                if (!overflowReported) {
+                    overflowReported = true;
+                    onSinkFailure.accept("telemetry sink(s) " + String.join(", ", waitingFor) + " not bound yet and "
+                            + capacity + " records held for them: later records are counted as dropped until they bind");
+                }
+            }
+        }
+        for (String name : expected) {
+            if (!waitingFor.contains(name) && !bound(name)) {
+                miss(name);
+            }
+        }
+    }
+
+    private void miss(String name) {
+        missed.merge(name, 1L, Long::sum);
+    }
+
+    private boolean bound(String name) {
+        for (Lane lane : lanes.values()) {
+            if (lane.name.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Ends the wait for expected sinks once it is over: what is held for them is counted as dropped. */
+    private void endWaitIfDue() {
+        if (waitingFor.isEmpty() || nanoTime.getAsLong() - holdUntil < 0) {
+            return;
+        }
+        for (String name : waitingFor) {
+            missed.merge(name, (long) held.size(), Long::sum);
+        }
+        onSinkFailure.accept("telemetry sink(s) " + String.join(", ", waitingFor) + " expected but not bound in time: "
+                + held.size() + " record(s) held for them are counted as dropped; otto:status and lb telemetry "
+                + "say why they did not start");
+        waitingFor.clear();
+        held.clear();
+        update();
+    }
+
+    /** Publishes the lanes and whether publishing must count. Under the lock. */
+    private void update() {
+        boolean absent = false;
+        for (String name : expected) {
+            absent |= !bound(name);
+        }
+        view = new View(lanes.values().toArray(new Lane[0]), absent || !waitingFor.isEmpty());
+    }
+
     synchronized Stats stats(TelemetrySink sink) {
+        endWaitIfDue();
         Lane lane = lanes.get(sink);
-        return lane == null ? NONE : lane.stats().plus(gone.getOrDefault(lane.name, NONE));
+        return lane == null ? NONE : lane.stats().plus(gone.getOrDefault(lane.name, NONE))
+                .plus(new Stats(0, 0, 0, missed.getOrDefault(lane.name, 0L)));
+    }
+
+    /**
+     * The expected sinks that are not bound, with what they missed: records still held for them
+     * count as queued, records they will never get as dropped.
+     */
+    synchronized Map<String, Stats> absent() {
+        endWaitIfDue();
+        Map<String, Stats> out = new java.util.TreeMap<>();
+        for (String name : expected) {
+            if (!bound(name)) {
+                out.put(name, gone.getOrDefault(name, NONE).plus(new Stats(waitingFor.contains(name) ? held.size() : 0,
+                        0, 0, missed.getOrDefault(name, 0L))));
+            }
+        }
+        return out;
     }
 
     @Override
     public synchronized void close() {
-        current = new Lane[0];
+        view = new View(new Lane[0], false);
+        held.clear();
         lanes.values().forEach(Lane::stop);
         lanes.clear();
     }
