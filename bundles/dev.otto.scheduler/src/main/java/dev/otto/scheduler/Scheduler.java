@@ -162,13 +162,39 @@ final class Scheduler {
         } catch (IllegalArgumentException e) {
             if (!job.schedule().equals(reportedBadSchedules.put(job.id(), job.schedule()))) {
                 log.warn("job " + job.id() + " is not scheduled: " + e.getMessage()
-                        + "; fix it by re-adding the job with a valid --schedule");
+                        + "; 'otto:job-edit " + job.id() + " --schedule ...' fixes it");
             }
             return Optional.empty();
         }
         reportedBadSchedules.remove(job.id());
+        // counts from the last start or the job's last change, whichever is later: an edited or
+        // re-enabled job starts its new schedule from the edit instead of catching up at once
         Instant anchor = state(job.id()).lastStart;
-        return Optional.of(schedule.nextAfter(anchor != null ? anchor : job.createdAt()));
+        if (anchor == null || job.updatedAt().isAfter(anchor)) {
+            anchor = job.updatedAt();
+        }
+        return Optional.of(schedule.nextAfter(anchor));
+    }
+
+    /**
+     * Checks a schedule with the same parser the ticks use.
+     *
+     * @return the first time a job with this schedule, changed now, would be due
+     * @throws IllegalArgumentException one line saying why it can never fire
+     */
+    Instant checkSchedule(String schedule) {
+        return Schedule.parse(schedule, clock.getZone()).nextAfter(clock.instant());
+    }
+
+    /**
+     * When a job is next due, as the next tick sees it.
+     *
+     * @return the time, or empty if it is disabled or its schedule is invalid
+     * @throws NoSuchJobException if there is no such job
+     */
+    Optional<Instant> nextDue(long jobId) {
+        Job job = jobs.get(jobId).orElseThrow(() -> new NoSuchJobException(jobId));
+        return job.enabled() ? dueAt(job) : Optional.empty();
     }
 
     /**

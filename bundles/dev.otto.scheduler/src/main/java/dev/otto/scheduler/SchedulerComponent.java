@@ -2,8 +2,11 @@ package dev.otto.scheduler;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -103,6 +106,24 @@ public final class SchedulerComponent implements JobScheduler {
     @Override
     public JobRun runNow(long jobId) {
         return scheduler.runNow(jobId);
+    }
+
+    @Override
+    public Instant checkSchedule(String schedule) {
+        return scheduler.checkSchedule(schedule);
+    }
+
+    @Override
+    public Optional<Instant> reschedule(long jobId) {
+        Optional<Instant> next = scheduler.nextDue(jobId);
+        synchronized (this) {
+            try {
+                ticker.execute(this::tick); // at once: a job edited to be due now does not wait a whole tick
+            } catch (RejectedExecutionException stopping) {
+                // deactivated meanwhile: nothing runs anyway
+            }
+        }
+        return next;
     }
 
     private synchronized void schedule(Duration every) {

@@ -86,8 +86,12 @@ final class Fakes {
         }
 
         @Override
-        public Job update(long id, JobDraft draft) {
-            throw new UnsupportedOperationException();
+        public Job update(long id, JobDraft d) {
+            Job old = get(id).orElseThrow(() -> new NoSuchJobException(id));
+            Job job = new Job(id, d.name(), d.flow(), d.schedule(), d.prompt(), d.enabled(), d.modelRef(), d.sops(),
+                    d.preRunHook(), d.postRunHook(), old.createdAt(), clock.instant());
+            byId.put(id, job);
+            return job;
         }
 
         @Override

@@ -5,7 +5,7 @@
  * {@link dev.otto.api.job.JobRunRepository} ({@code job_runs}).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package dev.otto.api.job;
 
 import org.osgi.annotation.bundle.Export;
