@@ -97,6 +97,7 @@ public final class TelemetryCommands {
             throw new IllegalArgumentException("--last is " + last + ": give 1..10000, e.g. otto:telemetry --last 20");
         }
         TelemetryStore store = store();
+        awaitRouted(store.name());
         if (fallbacks) {
             List<FallbackEvent> events = store.recentFallbacks(last);
             if (json) {
@@ -231,7 +232,9 @@ public final class TelemetryCommands {
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", name);
-            row.put("state", health != null ? health.state() : p == null ? "not routed" : "active");
+            // an expected sink the router holds or counts records for, that is not bound: it misses them
+            row.put("state", health != null ? health.state() : p == null ? "not routed"
+                    : !p.inUse() && sink == null ? "not bound" : "active");
             row.put("routed", p != null);
             row.put("queued", p == null ? null : p.queued());
             row.put("delivered", p == null ? null : p.delivered());
@@ -265,6 +268,36 @@ public final class TelemetryCommands {
                     row.get("torn_lines_cut"), error);
         }
         return table.toString();
+    }
+
+    /** The longest {@code otto:telemetry} waits for the router to hand its sink what it has queued. */
+    static final Duration ROUTED_WAIT = Duration.ofSeconds(2);
+
+    /**
+     * Waits (bounded) until the router has handed the sink what it had queued for it, so that the run
+     * that just ended is in what is shown; the store itself waits for what its sink accepted.
+     */
+    private void awaitRouted(String sinkName) {
+        RoutingPlugins current = plugins;
+        if (current == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + ROUTED_WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            boolean queued = false;
+            for (RoutingPlugins.PluginInfo p : current.plugins()) {
+                queued |= p.kind().equals("sink") && p.name().equals(sinkName) && p.inUse() && p.queued() > 0;
+            }
+            if (!queued) {
+                return;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static String name(Map<String, Object> properties, String fallback) {

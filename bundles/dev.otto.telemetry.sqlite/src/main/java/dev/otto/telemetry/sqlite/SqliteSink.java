@@ -437,7 +437,17 @@ public final class SqliteSink implements TelemetrySink, TelemetryStore {
         T run(Connection c) throws SQLException;
     }
 
+    /** The longest a read waits for the records accepted before it to be committed. */
+    static final Duration READ_YOUR_WRITES = Duration.ofSeconds(5);
+
     private <T> T read(String what, Work<T> work) {
+        // what was accepted before the read is in it (otto:telemetry right after otto:ask shows that run),
+        // unless the database is stuck: then what is committed is shown, not nothing
+        try {
+            writer.awaitSettled(READ_YOUR_WRITES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (readLock) {
             try {
                 if (reader == null) {

@@ -65,6 +65,8 @@ final class SqliteWriter implements AutoCloseable {
     private final Object submitLock = new Object();
     private long seq; // guarded by submitLock
     private volatile boolean closing;
+    /** A reader waits for what was submitted: the batch being filled is committed without its delay. */
+    private volatile boolean readerWaiting;
 
     private final Object settled = new Object();
     private long settledSeq; // guarded by settled
@@ -141,6 +143,32 @@ final class SqliteWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until every record submitted before this call is settled (committed or lost), so that a
+     * read that follows sees them: read-your-writes for {@code otto:telemetry} right after a run. The
+     * batch being filled is committed at its next look at the buffer instead of after {@code batchDelay}.
+     *
+     * @return true if they are settled, false if the wait timed out (the database is stuck)
+     */
+    boolean awaitSettled(Duration timeout) throws InterruptedException {
+        long s;
+        synchronized (submitLock) {
+            s = seq;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (settled) {
+            while (settledSeq < s) {
+                readerWaiting = true;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(settled, Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)));
+            }
+            return true;
+        }
+    }
+
     private void run() {
         List<Item> batch = new ArrayList<>(settings.batchSize());
         try {
@@ -155,17 +183,23 @@ final class SqliteWriter implements AutoCloseable {
                 batch.add(first);
                 long deadline = System.nanoTime() + settings.batchDelay().toNanos();
                 while (batch.size() < settings.batchSize()) {
-                    if (closing) {
+                    if (closing || readerWaiting) {
                         buffer.drainTo(batch, settings.batchSize() - batch.size());
                         break;
                     }
                     long left = deadline - System.nanoTime();
-                    Item next = left > 0 ? buffer.poll(left, TimeUnit.NANOSECONDS) : buffer.poll();
+                    // short polls, so that a reader that starts waiting is answered without the batch delay
+                    Item next = left > 0 ? buffer.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(2)),
+                            TimeUnit.NANOSECONDS) : buffer.poll();
+                    if (next == null && left > 0 && !readerWaiting) {
+                        continue;
+                    }
                     if (next == null) {
                         break;
                     }
                     batch.add(next);
                 }
+                readerWaiting = false; // cleared before the commit: a reader that sets it again waits for the next
                 commit(batch);
                 batch.clear();
             }

@@ -62,6 +62,22 @@ class SqliteSinkTest {
     }
 
     @Test
+    void aRecordAcceptedJustBeforeAReadIsInWhatTheReadReturns() {
+        // batches commit 100 ms after their first record: a read right after accept must still see it
+        SqliteSink sink = sink(Clock.fixed(NOON, ZoneOffset.UTC), 0);
+        for (int i = 0; i < 3; i++) {
+            RunTelemetry run = TelemetryRecords.run("r" + i, "t" + i, NOON.plusSeconds(i), false, true,
+                    RouteType.SUBSCRIPTION);
+            FallbackEvent event = FallbackEvent.of("r" + i, "t" + i, RouteType.SUBSCRIPTION, run.transitions().get(0));
+            sink.accept(event);
+            sink.accept(run);
+            assertThat(sink.recentRuns(1)).containsExactly(run);
+            assertThat(sink.recentFallbacks(1)).containsExactly(event);
+            assertThat(sink.report(DAY).runs()).isEqualTo(i + 1);
+        }
+    }
+
+    @Test
     void storedRecordsReadBackEqualAndTheFileIsOwnerOnlyWal() throws Exception {
         SqliteSink sink = sink(Clock.fixed(NOON, ZoneOffset.UTC), 0);
         RunTelemetry run = TelemetryRecords.run("r1", "t1", NOON, false, true, RouteType.SUBSCRIPTION);
