@@ -60,6 +60,47 @@ final class CommandFlags {
         return flags;
     }
 
+    /**
+     * The one line for arguments {@code command} does not take ({@link CommandUsage}), read from the
+     * command's service: {@code otto:status takes [--json]; see: help otto:status}. A command typed
+     * without its scope is looked up in every scope, Otto's first.
+     */
+    String usage(String command) {
+        int colon = command.indexOf(':');
+        String function = command.substring(colon + 1);
+        String filter = "(&(osgi.command.scope=" + (colon >= 0 ? escape(command.substring(0, colon)) : "*")
+                + ")(osgi.command.function=" + escape(function) + "))";
+        ServiceReference<?>[] references;
+        try {
+            references = context.getServiceReferences((String) null, filter);
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            references = null;
+        }
+        if (references == null || references.length == 0) {
+            return CommandUsage.line(command, null);
+        }
+        ServiceReference<?> chosen = references[0];
+        for (ServiceReference<?> reference : references) {
+            if ("otto".equals(reference.getProperty("osgi.command.scope"))) {
+                chosen = reference;
+            }
+        }
+        String name = chosen.getProperty("osgi.command.scope") + ":" + function;
+        Object service = context.getService(chosen);
+        if (service == null) {
+            return CommandUsage.line(command, null);
+        }
+        try {
+            return CommandUsage.line(name, CommandUsage.takes(name, service.getClass(), function));
+        } finally {
+            context.ungetService(chosen);
+        }
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("*", "\\*").replace("(", "\\(").replace(")", "\\)");
+    }
+
     /** The flags of the public methods named {@code function} of {@code type}. */
     static List<CompletionData> of(Class<?> type, String function) {
         List<CompletionData> data = new ArrayList<>();

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.io.OutputStream;
+import java.util.function.BiFunction;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.jline.terminal.Terminal;
@@ -36,6 +39,13 @@ public final class ConsoleComponent {
 
     /** Service property of the foreground console service. */
     public static final String FOREGROUND = "otto.console=foreground";
+    /**
+     * Service property of the scripted-session service, a {@link BiFunction} of (out, err) to a
+     * session that is a {@link ToIntFunction} of a command line to its {@code ConsoleWire} status and
+     * an {@link AutoCloseable}: JDK types, so the launcher's one-shot {@code bin/otto run} prints
+     * exactly what an attached one does (results escaped, one line per failure).
+     */
+    public static final String SCRIPT = "otto.console=script";
     /** The history every console of a data folder shares. */
     static final String HISTORY_FILE = "console.history";
 
@@ -45,6 +55,8 @@ public final class ConsoleComponent {
     private final List<ServiceRegistration<?>> commands;
     private final ConsoleEndpoint endpoint;
     private final ServiceRegistration<IntSupplier> foreground;
+    @SuppressWarnings("rawtypes")
+    private final ServiceRegistration<BiFunction> script;
     private volatile Terminal foregroundTerminal;
 
     @Activate
@@ -54,17 +66,41 @@ public final class ConsoleComponent {
         this.logger = logger;
         OttoPaths paths = OttoPaths.resolve(System::getenv, context::getProperty, Path.of(System.getProperty("user.home")));
         String home = context.getProperty("gosh.home");
+        CommandFlags flags = new CommandFlags(context);
         this.consoles = new GogoConsoles(processor, paths.dataDir().resolve(HISTORY_FILE),
-                home == null ? null : Path.of(home, "etc", "gosh_profile"), new CommandFlags(context)::read);
+                home == null ? null : Path.of(home, "etc", "gosh_profile"), flags::read, flags::usage, log());
         this.commands = GogoCommands.register(context, processor);
         this.endpoint = openEndpoint(paths.consoleSocket());
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("otto.console", "foreground");
         this.foreground = context.registerService(IntSupplier.class, this::runForeground, properties);
+        Dictionary<String, Object> scriptProperties = new Hashtable<>();
+        scriptProperties.put("otto.console", "script");
+        BiFunction<OutputStream, OutputStream, Object> scripts = (out, err) -> new JdkScript(consoles.script(out, err));
+        this.script = context.registerService(BiFunction.class, scripts, scriptProperties);
     }
 
-    private ConsoleEndpoint openEndpoint(Path socket) {
-        Log log = new Log() {
+    /** A scripted session in JDK types, for the launcher ({@link #SCRIPT}). */
+    private static final class JdkScript implements ToIntFunction<String>, AutoCloseable {
+        private final Consoles.Script script;
+
+        JdkScript(Consoles.Script script) {
+            this.script = script;
+        }
+
+        @Override
+        public int applyAsInt(String command) {
+            return script.run(command);
+        }
+
+        @Override
+        public void close() {
+            script.close();
+        }
+    }
+
+    private Log log() {
+        return new Log() {
             @Override
             public void info(String message) {
                 logger.info(message);
@@ -75,6 +111,10 @@ public final class ConsoleComponent {
                 logger.warn(message);
             }
         };
+    }
+
+    private ConsoleEndpoint openEndpoint(Path socket) {
+        Log log = log();
         try {
             ConsoleEndpoint opened = new ConsoleEndpoint(socket, consoles, this::stopOtto, log);
             logger.info("console socket {}: bin/otto run, console, status and stop attach here", socket);
@@ -130,6 +170,7 @@ public final class ConsoleComponent {
     @Deactivate
     void deactivate() {
         foreground.unregister();
+        script.unregister();
         Terminal terminal = foregroundTerminal;
         if (terminal != null) {
             try {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 import org.apache.felix.gogo.jline.Expander;
 import org.apache.felix.gogo.jline.Highlighter;
@@ -34,7 +35,9 @@ import org.jline.utils.AttributedStyle;
  * their flags, gogo.jline's parser and highlighting), run it in the Gogo session, print the result.
  *
  * <p>Not gogo.jline's own shell loop, for what an operator sees: a failure prints one line,
- * {@code otto: <message>}, never an exception's class or stack trace (the log file has those);
+ * {@code otto: <message>}, never an exception's class or stack trace (the log file has those), and
+ * for arguments a command does not take, what it takes; results and failures are printed through
+ * {@link TerminalText}, so nothing a command returns can drive the terminal;
  * {@code exit} and Ctrl-D leave the console without stopping Otto; Ctrl-C at the prompt clears the
  * line and while a command runs interrupts that command, never the runtime.
  */
@@ -45,10 +48,13 @@ final class ConsoleLoop {
     private final Path history;
     private final Map<String, List<CompletionData>> completions;
     private final Path profile;
+    private final BiFunction<String, Throwable, String> failure;
     private final AtomicBoolean leaving = new AtomicBoolean();
 
+    /** @param failure a command line and how it failed to the (escaped) line the operator reads */
     ConsoleLoop(CommandSession session, Terminal terminal, Path history, Map<String, List<CompletionData>> completions,
-            Path profile) {
+            Path profile, BiFunction<String, Throwable, String> failure) {
+        this.failure = failure;
         this.session = session;
         this.terminal = terminal;
         this.history = history;
@@ -102,7 +108,7 @@ final class ConsoleLoop {
             try {
                 reader.getHistory().save();
             } catch (IOException e) {
-                fail("the console history could not be saved to " + history + ": " + e.getMessage());
+                fail("the console history could not be saved to " + history + ": " + TerminalText.of(e.getMessage()));
             }
         }
     }
@@ -128,7 +134,7 @@ final class ConsoleLoop {
             session.put("0", profile.toUri());
             session.execute(Files.readString(profile));
         } catch (Exception e) {
-            fail(profile + ": " + GogoConsoles.message(e));
+            fail(TerminalText.of(profile.toString()) + ": " + failure.apply("", e));
         } finally {
             session.put("0", null);
         }
@@ -139,12 +145,12 @@ final class ConsoleLoop {
             Object result = session.execute(program);
             session.put(Shell.VAR_RESULT, result);
             if (result != null) {
-                terminal.writer().println(session.format(result, Converter.INSPECT));
+                terminal.writer().println(TerminalText.of(String.valueOf(session.format(result, Converter.INSPECT))));
             }
         } catch (Exception e) {
             session.put(Shell.VAR_EXCEPTION, e);
             boolean interrupted = Thread.interrupted(); // an interrupt was for that command only
-            fail(interrupted || GogoConsoles.wasInterrupted(e) ? "interrupted" : GogoConsoles.message(e));
+            fail(interrupted || GogoConsoles.wasInterrupted(e) ? "interrupted" : failure.apply(program.toString(), e));
         }
         terminal.flush();
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.apache.felix.service.command.CommandProcessor;
@@ -24,23 +25,29 @@ import dev.otto.api.runtime.ConsoleWire;
  */
 final class GogoConsoles implements Consoles {
 
-        private final CommandProcessor processor;
+    private final CommandProcessor processor;
     private final Path history;
     private final Path profile;
     private final Supplier<Map<String, List<CompletionData>>> completions;
+    private final Function<String, String> usage;
+    private final Log log;
 
     /**
      * @param processor Gogo's command processor
      * @param history the history file every console shares
      * @param profile the script each interactive console runs first ({@code etc/gosh_profile}); may not exist
      * @param completions the flags of every command, read when a console opens
+     * @param usage a command's name to the one line saying what it takes ({@link CommandFlags#usage})
+     * @param log where the details of a refused command line go
      */
     GogoConsoles(CommandProcessor processor, Path history, Path profile,
-            Supplier<Map<String, List<CompletionData>>> completions) {
+            Supplier<Map<String, List<CompletionData>>> completions, Function<String, String> usage, Log log) {
         this.processor = processor;
         this.history = history;
         this.profile = profile;
         this.completions = completions;
+        this.usage = usage;
+        this.log = log;
     }
 
     @Override
@@ -54,7 +61,7 @@ final class GogoConsoles implements Consoles {
                 try {
                     Object result = session.execute(command);
                     if (result != null) {
-                        String text = String.valueOf(session.format(result, Converter.INSPECT)).stripTrailing();
+                        String text = TerminalText.of(String.valueOf(session.format(result, Converter.INSPECT)).stripTrailing());
                         if (!text.isEmpty()) {
                             outText.println(text);
                         }
@@ -62,10 +69,10 @@ final class GogoConsoles implements Consoles {
                     return ConsoleWire.OK;
                 } catch (Exception e) {
                     if (Thread.interrupted() || wasInterrupted(e)) {
-                        errText.println("otto: '" + command + "' interrupted");
+                        errText.println("otto: '" + TerminalText.of(command) + "' interrupted");
                         return ConsoleWire.INTERRUPTED;
                     }
-                    errText.println("otto: '" + command + "' failed: " + message(e));
+                    errText.println("otto: '" + TerminalText.of(command) + "' failed: " + failure(command, e));
                     return ConsoleWire.FAILED;
                 }
             }
@@ -81,7 +88,7 @@ final class GogoConsoles implements Consoles {
     public void interact(Terminal terminal) throws Exception {
         CommandSession session = processor.createSession(terminal.input(), terminal.output(), terminal.output());
         try {
-            new ConsoleLoop(session, terminal, history, completions.get(), profile).run();
+            new ConsoleLoop(session, terminal, history, completions.get(), profile, this::failure).run();
         } finally {
             session.close();
         }
@@ -94,6 +101,26 @@ final class GogoConsoles implements Consoles {
             }
         }
         return false;
+    }
+
+    /**
+     * What the operator reads when {@code command} failed with {@code e}, escaped for a terminal: the
+     * command's own message, or, when Gogo found no method taking the arguments, what the command
+     * takes (Gogo's words, never shown, go to the log).
+     */
+    String failure(String command, Throwable e) {
+        if (CommandUsage.isArgumentMismatch(e)) {
+            String name = CommandUsage.commandOf(command, e);
+            log.info("'" + TerminalText.of(command) + "' refused by Gogo: " + TerminalText.of(message(e)));
+            String line;
+            try {
+                line = usage.apply(name);
+            } catch (RuntimeException cannotSay) {
+                line = CommandUsage.line(name, null);
+            }
+            return TerminalText.of(line);
+        }
+        return TerminalText.of(message(e));
     }
 
     static String message(Throwable e) {

@@ -41,6 +41,18 @@ class GogoConsolesTest {
     private final CountDownLatch waiting = new CountDownLatch(1);
     private CommandProcessorImpl processor;
     private GogoConsoles consoles;
+    private final List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Log log = new Log() {
+        @Override
+        public void info(String message) {
+            logged.add(message);
+        }
+
+        @Override
+        public void warn(String message) {
+            logged.add(message);
+        }
+    };
 
     /** Commands shaped like Otto's: one prints as it goes and returns text, one fails, one waits. */
     public final class Commands {
@@ -49,6 +61,14 @@ class GogoConsolesTest {
                 String name) {
             System.out.println("greeting " + name);
             return loud ? "HELLO " + name : "hello " + name;
+        }
+
+        public String say(String text) {
+            return text;
+        }
+
+        public String refuse(String text) {
+            throw new IllegalArgumentException("no job named " + text);
         }
 
         public String broken() {
@@ -76,11 +96,12 @@ class GogoConsolesTest {
     void gogo() {
         processor = new CommandProcessorImpl(THREAD_IO);
         Commands commands = new Commands();
-        for (String function : List.of("hello", "broken", "hang")) {
+        for (String function : List.of("hello", "broken", "hang", "say", "refuse")) {
             processor.addCommand("otto", commands, function);
         }
         consoles = new GogoConsoles(processor, folder.resolve("console.history"), null,
-                () -> Map.of("otto:hello", CommandFlags.of(Commands.class, "hello")));
+                () -> Map.of("otto:hello", CommandFlags.of(Commands.class, "hello")),
+                name -> CommandUsage.line("otto:hello", CommandUsage.takes("otto:hello", Commands.class, "hello")), log);
     }
 
     @Test
@@ -93,6 +114,32 @@ class GogoConsolesTest {
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("greeting café\nHELLO café\n");
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("otto: 'otto:broken' failed: nothing works here\n");
+    }
+
+    @Test
+    void argumentsACommandDoesNotTakeGetOneLineSayingWhatItTakesAndGogosWordsGoToTheLog() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (Consoles.Script script = consoles.script(OutputStream.nullOutputStream(), err)) {
+            assertThat(script.run("otto:hello --loud")).isEqualTo(ConsoleWire.FAILED);
+            assertThat(script.run("otto:hello a b c")).isEqualTo(ConsoleWire.FAILED);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "otto: 'otto:hello --loud' failed: otto:hello takes [--loud] <text>; see: help otto:hello\n"
+                        + "otto: 'otto:hello a b c' failed: otto:hello takes [--loud] <text>; see: help otto:hello\n");
+        assertThat(logged).anyMatch(line -> line.contains("Cannot coerce"));
+    }
+
+    @Test
+    void escapeSequencesAndBidiControlsInResultsAndFailuresAreShownNotObeyed() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (Consoles.Script script = consoles.script(out, err)) {
+            assertThat(script.run("otto:say \"red\u001b[31m rtl\u202egnp.exe\"")).isEqualTo(ConsoleWire.OK);
+            assertThat(script.run("otto:refuse \"x\u001b]0;owned\u0007\"")).isEqualTo(ConsoleWire.FAILED);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("red\\u001b[31m rtl\\u202egnp.exe\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("\u001b", "\u0007")
+                .endsWith("failed: no job named x\\u001b]0;owned\\u0007\n");
     }
 
     @Test
@@ -131,6 +178,8 @@ class GogoConsolesTest {
         terminal.processInputBytes("otto:hel\t日本\r".getBytes(StandardCharsets.UTF_8)); // Tab completes the command
         terminal.processInputBytes("otto:hello --lo\tx\r".getBytes(StandardCharsets.UTF_8)); // ... and its flag
         terminal.processInputBytes("otto:broken\r".getBytes(StandardCharsets.UTF_8));
+        terminal.processInputBytes("otto:hello --loud\r".getBytes(StandardCharsets.UTF_8));
+        terminal.processInputBytes("otto:say \"a\u202eb\"\r".getBytes(StandardCharsets.UTF_8));
         terminal.processInputBytes("otto:hang\r".getBytes(StandardCharsets.UTF_8));
         assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
         terminal.processInputBytes(new byte[] { 3 }); // Ctrl-C
@@ -140,8 +189,9 @@ class GogoConsolesTest {
         synchronized (screen) {
             text = screen.toString(StandardCharsets.UTF_8);
         }
-        assertThat(text).contains("greeting 日本", "hello 日本", "HELLO x", "otto: nothing works here", "otto: interrupted")
-                .doesNotContain("IllegalStateException", "woke up");
+        assertThat(text).contains("greeting 日本", "hello 日本", "HELLO x", "otto: nothing works here", "otto: interrupted",
+                "otto: otto:hello takes [--loud] <text>; see: help otto:hello", "a\\u202eb")
+                .doesNotContain("IllegalStateException", "woke up", "Cannot coerce");
         Path history = folder.resolve("console.history");
         assertThat(Files.readAllLines(history)).anyMatch(line -> line.endsWith("otto:hello 日本"))
                 .anyMatch(line -> line.endsWith("exit"));
