@@ -72,15 +72,24 @@ public final class AskCommands {
             @Descriptor("print the run as JSON instead of text, without progress lines; without an answer the JSON "
                     + "is printed and the command still fails")
             @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
-            @Descriptor("the prompt; quote it or give it as several words") String... words) {
+            @Descriptor("read the prompt from this UTF-8 file (at most 256 KiB) instead of the words")
+            @Parameter(names = "--prompt-file", absentValue = "") String promptFile,
+            @Descriptor("the prompt, at most 256 KiB; quote it or give it as several words") String... words) {
         ModelRouter current = router;
         if (current == null) {
             throw new IllegalStateException(RoutingText.ROUTER_NOT_RUNNING);
         }
         String prompt = String.join(" ", words).strip();
+        if (!promptFile.isEmpty()) {
+            if (!prompt.isEmpty()) {
+                throw new IllegalArgumentException("give either a prompt or --prompt-file, not both");
+            }
+            prompt = InputBounds.promptFile(promptFile);
+        }
         if (prompt.isEmpty()) {
             throw new IllegalArgumentException("give a prompt, e.g. otto:ask \"summarise the last run\"");
         }
+        InputBounds.prompt(prompt, "the prompt");
         Flow runFlow = Flow.fromWire(flow);
         RunRequest forFlow = RunRequest.forFlow(runFlow, "ask-" + UUID.randomUUID(), prompt);
         RunRequest request = model.isEmpty() ? forFlow : forFlow.withUserOverride(ModelRef.parse(model));

@@ -1,15 +1,22 @@
 package dev.otto.shell;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import static dev.otto.shell.JobFields.DEFAULTS;
+import static dev.otto.shell.JobFields.FLOWS;
+import static dev.otto.shell.JobFields.NONE;
+import static dev.otto.shell.JobFields.chars;
+import static dev.otto.shell.JobFields.hook;
+import static dev.otto.shell.JobFields.jobJson;
+import static dev.otto.shell.JobFields.noSuchJob;
+import static dev.otto.shell.JobFields.parseId;
+import static dev.otto.shell.JobFields.parseHook;
+import static dev.otto.shell.JobFields.parseModel;
+import static dev.otto.shell.JobFields.parseSops;
+import static dev.otto.shell.JobFields.promptText;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +37,7 @@ import dev.otto.api.job.JobDraft;
 import dev.otto.api.job.JobRepository;
 import dev.otto.api.job.JobRun;
 import dev.otto.api.job.JobRunRepository;
+import dev.otto.api.job.JobScheduler;
 import dev.otto.api.job.NoSuchJobException;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
@@ -38,9 +46,12 @@ import dev.otto.api.tools.HookCommand;
 /**
  * {@code otto:jobs}, {@code otto:job}, {@code otto:job-add}, {@code otto:job-model},
  * {@code otto:job-sops}, {@code otto:job-hook} and {@code otto:job-rm}: the stored jobs, their model
- * overrides, SOPs and hooks. Listings show a prompt's length, never its text (prompts can be long or
- * sensitive); {@code otto:job <id>} shows it in full. A hook is shown as its program and number of
- * arguments: arguments may hold secrets.
+ * overrides, SOPs and hooks ({@code otto:job-edit} is {@link JobEditCommands}). Listings show a
+ * prompt's length, never its text (prompts can be long or sensitive); {@code otto:job <id>} shows it
+ * in full, escaped ({@link Printable}). A hook is shown as its program and number of arguments:
+ * arguments may hold secrets. {@code otto:job-add} checks the schedule with the scheduler's own
+ * parser and the name and prompt against {@link InputBounds} before anything is stored;
+ * {@code otto:job-rm} refuses to delete a job's run history unless {@code --purge} says so.
  */
 @Component(service = JobCommands.class, immediate = true, property = {
         "osgi.command.scope=otto",
@@ -54,16 +65,16 @@ import dev.otto.api.tools.HookCommand;
 @Descriptor("Otto jobs: list, show, add, set the model, SOPs and hooks of, and remove scheduled jobs")
 public final class JobCommands {
 
-    private static final String NONE = "none";
-    private static final String DEFAULTS = "(defaults)";
-    private static final String FLOWS = Arrays.stream(Flow.values()).map(Flow::wireName).collect(Collectors.joining(", "));
-
     // dynamic and optional: the shell stays up while the persistence bundle is stopped or refused its database
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile JobRepository repository;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile JobRunRepository runRepository;
+
+    // optional: without it nothing can check a schedule, so job-add refuses, the other commands work
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile JobScheduler scheduler;
 
     /** How many of a job's latest runs {@code otto:job} shows. */
     static final int RECENT_RUNS = 5;
@@ -87,6 +98,11 @@ public final class JobCommands {
     JobCommands(JobRepository repository, JobRunRepository runRepository, Clock clock) {
         this(repository, clock);
         this.runRepository = runRepository;
+    }
+
+    JobCommands(JobRepository repository, JobRunRepository runRepository, JobScheduler scheduler, Clock clock) {
+        this(repository, runRepository, clock);
+        this.scheduler = scheduler;
     }
 
     /** Immediate, so the hyphenated aliases exist before any job command was called. */
@@ -157,7 +173,9 @@ public final class JobCommands {
         table.row("created", job.createdAt() + " (" + Durations.ago(Duration.between(job.createdAt(), now)) + ")");
         table.row("updated", job.updatedAt() + " (" + Durations.ago(Duration.between(job.updatedAt(), now)) + ")");
         table.row("prompt", chars(job.prompt()) + ":");
-        return table + job.prompt() + System.lineSeparator() + recentRuns(job.id(), now);
+        // escaped line by line: the layout of a long prompt stays, no escape sequence reaches the terminal
+        String prompt = job.prompt().lines().map(Printable::of).collect(Collectors.joining(System.lineSeparator()));
+        return table + prompt + System.lineSeparator() + recentRuns(job.id(), now);
     }
 
     /** The job's latest runs, newest first, or a line saying why there are none to show. */
@@ -186,11 +204,12 @@ public final class JobCommands {
             @Parameter(names = { "-n", "--name" }, absentValue = "") String name,
             @Descriptor("the flow its runs belong to: interactiveAssistant, scheduledTasks, heartbeat, watchdogFailures")
             @Parameter(names = { "-f", "--flow" }, absentValue = "") String flow,
-            @Descriptor("when it runs, in the scheduler's syntax, e.g. '0 3 * * *' (quote it)")
+            @Descriptor("when it runs: an ISO-8601 interval (PT15M, P1D; 1 s to 366 days) or five cron fields, e.g."
+                    + " '0 3 * * *' (quote it); a schedule that can never fire is refused")
             @Parameter(names = { "-s", "--schedule" }, absentValue = "") String schedule,
             @Descriptor("what it asks the model (quote it; single quotes keep $ and \\ as they are)")
             @Parameter(names = { "-p", "--prompt" }, absentValue = "") String prompt,
-            @Descriptor("read the prompt from this UTF-8 file instead of --prompt")
+            @Descriptor("read the prompt from this UTF-8 file instead of --prompt (at most 256 KiB)")
             @Parameter(names = "--prompt-file", absentValue = "") String promptFile,
             @Descriptor("the job's own model, provider/model, e.g. openai/gpt-5.2 (default: none, use the flow default)")
             @Parameter(names = { "-m", "--model" }, absentValue = "") String model,
@@ -214,20 +233,27 @@ public final class JobCommands {
         if (schedule.isEmpty()) {
             throw new IllegalArgumentException("missing --schedule: when the job runs, e.g. --schedule '0 3 * * *'");
         }
+        String jobName = InputBounds.name(name);
+        Flow jobFlow = parseFlow(flow);
         String text = promptText(prompt, promptFile);
         ModelRef modelRef = model.isEmpty() || model.equals(NONE) ? null : ModelRef.parse(model);
-        JobDraft draft = new JobDraft(name, parseFlow(flow), schedule, text, !disabled, modelRef, parseSops(sops),
+        JobDraft draft = new JobDraft(jobName, jobFlow, schedule.strip(), text, !disabled, modelRef, parseSops(sops),
                 parseHook(preRun, null), parseHook(postRun, null));
-        Job job = service().create(draft);
+        JobRepository jobs = service();
+        JobFields.checkSchedule(scheduler, draft.schedule()); // nothing the scheduler would refuse is stored
+        Job job = jobs.create(draft);
+        String next = JobEditCommands.reschedule(scheduler, job);
         if (json) {
-            return Json.write(jobJson(job, false));
+            Map<String, Object> out = jobJson(job, false);
+            out.put("next_run", JobEditCommands.nextRunJson(next));
+            return Json.write(out);
         }
-        return "Added job " + job.id() + " " + job.name() + ": " + job.flow().wireName() + ", '" + job.schedule() + "', "
-                + (job.enabled() ? "enabled" : "disabled") + ", model "
+        return Printable.of("Added job " + job.id() + " " + job.name() + ": " + job.flow().wireName() + ", '"
+                + job.schedule() + "', " + (job.enabled() ? "enabled" : "disabled") + ", model "
                 + job.modelOverride().map(ModelRef::toString).orElse(DEFAULTS) + ", prompt " + chars(job.prompt())
                 + (job.sops().isEmpty() ? "" : ", SOPs " + String.join(", ", job.sops()))
                 + (job.preRunHook() == null ? "" : ", pre-run hook " + hook(job.preRunHook()))
-                + (job.postRunHook() == null ? "" : ", post-run hook " + hook(job.postRunHook())) + ".";
+                + (job.postRunHook() == null ? "" : ", post-run hook " + hook(job.postRunHook())) + ". " + next);
     }
 
     @Descriptor("Set the SOPs whose text goes before a job's prompt, or 'none'. Example: otto:job-sops 3 python-env,search")
@@ -241,9 +267,9 @@ public final class JobCommands {
         if (json) {
             return Json.write(jobJson(updated, false));
         }
-        return "Job " + updated.id() + " " + updated.name() + (updated.sops().isEmpty() ? " names no SOPs."
+        return Printable.of("Job " + updated.id() + " " + updated.name() + (updated.sops().isEmpty() ? " names no SOPs."
                 : " adds SOPs " + String.join(", ", updated.sops()) + " before its prompt"
-                        + " (a missing one is skipped with a warning).");
+                        + " (a missing one is skipped with a warning)."));
     }
 
     @Descriptor("Set a job's pre-run or post-run hook, or 'none'. Example: otto:job-hook --timeout PT30S 3 pre-run"
@@ -278,7 +304,7 @@ public final class JobCommands {
         if (json) {
             return Json.write(jobJson(updated, false));
         }
-        return "Job " + updated.id() + " " + updated.name() + " " + phase + " hook: " + hook(hook) + ".";
+        return Printable.of("Job " + updated.id() + " " + updated.name() + " " + phase + " hook: " + hook(hook) + ".");
     }
 
     private Job update(Job job, JobDraft draft) {
@@ -306,18 +332,27 @@ public final class JobCommands {
         if (json) {
             return Json.write(jobJson(job, false));
         }
-        return "Job " + job.id() + " " + job.name() + " now uses " + job.modelOverride().map(ModelRef::toString)
-                .orElse("the defaults: the " + job.flow().wireName() + " flow default, then the OpenCode global default") + ".";
+        return Printable.of("Job " + job.id() + " " + job.name() + " now uses " + job.modelOverride().map(ModelRef::toString)
+                .orElse("the defaults: the " + job.flow().wireName() + " flow default, then the OpenCode global default") + ".");
     }
 
-    @Descriptor("Remove a job; its id is never given to another job")
+    @Descriptor("Remove a job; its id is never given to another job. A job with recorded runs is kept unless --purge"
+            + " is given ('otto:job-edit <id> --disable' stops a job and keeps its history)")
     public String jobrm(
             @Descriptor("print JSON instead of text")
             @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("remove the job even though it has recorded runs, and delete them with it")
+            @Parameter(names = "--purge", presentValue = "true", absentValue = "false") boolean purge,
             @Descriptor("the job id, as otto:jobs lists it") String id) {
         long jobId = parseId(id);
         JobRepository jobs = service();
         Job job = existing(jobId);
+        boolean hadRuns = hasRuns(job);
+        if (hadRuns && !purge) {
+            throw new IllegalArgumentException(Printable.of("job " + jobId + " " + job.name() + " has recorded runs,"
+                    + " which removing it would delete: 'otto:job-edit " + jobId + " --disable' stops it and keeps them,"
+                    + " 'otto:job-rm --purge " + jobId + "' removes the job and its run history"));
+        }
         if (!jobs.delete(jobId)) {
             throw noSuchJob(jobId);
         }
@@ -326,16 +361,22 @@ public final class JobCommands {
             out.put("id", jobId);
             out.put("name", job.name());
             out.put("removed", true);
+            out.put("runs_deleted", hadRuns);
             return Json.write(out);
         }
-        return "Removed job " + jobId + " " + job.name() + ".";
+        return Printable.of("Removed job " + jobId + " " + job.name() + (hadRuns ? " and its run history." : "."));
+    }
+
+    /** Whether the job has recorded runs; unknown (the run record is not available) counts as yes. */
+    private boolean hasRuns(Job job) {
+        JobRunRepository runs = runRepository;
+        return runs == null || !runs.runsOf(job.id(), 1).isEmpty();
     }
 
     private JobRepository service() {
         JobRepository current = repository;
         if (current == null) {
-            throw new IllegalStateException("the job database is not available: the persistence bundle"
-                    + " (dev.otto.persistence) is stopped or refused its database; 'otto:status' shows why");
+            throw new IllegalStateException(JobFields.NO_DATABASE);
         }
         return current;
     }
@@ -344,131 +385,7 @@ public final class JobCommands {
         return service().get(id).orElseThrow(() -> noSuchJob(id));
     }
 
-    private static IllegalArgumentException noSuchJob(long id) {
-        return new IllegalArgumentException("no job with id " + id + ": 'otto:jobs' lists the existing ids");
-    }
-
-    private static long parseId(String text) {
-        try {
-            long id = Long.parseLong(text.strip());
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below
-        }
-        throw new IllegalArgumentException("job id \"" + text + "\" is not a job id (a positive number):"
-                + " 'otto:jobs' lists the existing ids");
-    }
-
     private static Flow parseFlow(String flow) {
         return Flow.fromWire(flow);
-    }
-
-    private static ModelRef parseModel(String model) {
-        try {
-            return ModelRef.parse(model);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + ", or none for the defaults", e);
-        }
-    }
-
-    private static String promptText(String prompt, String promptFile) {
-        if (!prompt.isEmpty() && !promptFile.isEmpty()) {
-            throw new IllegalArgumentException("give either --prompt or --prompt-file, not both");
-        }
-        if (promptFile.isEmpty()) {
-            if (prompt.isEmpty()) {
-                throw new IllegalArgumentException("missing --prompt: the text the job sends to the model"
-                        + " (or --prompt-file <file>)");
-            }
-            return prompt;
-        }
-        Path file = Path.of(promptFile).toAbsolutePath().normalize();
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("cannot read the prompt file " + file + ": it does not exist");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the prompt file " + file + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
-        }
-    }
-
-    /** Comma-separated SOP names; each checked, repeats refused. */
-    static List<String> parseSops(String text) {
-        if (text.isBlank()) {
-            return List.of();
-        }
-        List<String> names = new ArrayList<>();
-        for (String name : text.split(",")) {
-            String trimmed = name.strip();
-            if (trimmed.endsWith(".md")) {
-                trimmed = trimmed.substring(0, trimmed.length() - 3);
-            }
-            names.add(trimmed);
-        }
-        return names; // JobDraft checks each name and refuses repeats
-    }
-
-    /** A command split at whitespace, with its own timeout or the default; empty text is no hook. */
-    static HookCommand parseHook(String text, String timeout) {
-        if (text.isBlank()) {
-            return null;
-        }
-        Duration limit = null;
-        if (timeout != null && !timeout.isEmpty()) {
-            try {
-                limit = Duration.parse(timeout);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--timeout " + timeout + " is not an ISO-8601 duration: e.g. PT30S");
-            }
-        }
-        return new HookCommand(List.of(text.strip().split("\\s+")), limit);
-    }
-
-    /** A hook as an operator may see it: the program and how many arguments, never the arguments. */
-    private static String hook(HookCommand hook) {
-        if (hook == null) {
-            return "(none)";
-        }
-        int args = hook.argv().size() - 1;
-        return hook.program() + " (" + args + (args == 1 ? " argument" : " arguments") + ", timeout "
-                + (hook.timeout() == null ? "default" : Durations.format(hook.timeout())) + ")";
-    }
-
-    private static String chars(String text) {
-        return text.length() + (text.length() == 1 ? " char" : " chars");
-    }
-
-    private static Map<String, Object> jobJson(Job job, boolean withPrompt) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", job.id());
-        json.put("name", job.name());
-        json.put("flow", job.flow().wireName());
-        json.put("schedule", job.schedule());
-        json.put("enabled", job.enabled());
-        json.put("model_ref", job.modelOverride().map(ModelRef::toString).orElse(null));
-        json.put("prompt_chars", job.prompt().length());
-        json.put("sops", job.sops());
-        json.put("pre_run_hook", hookJson(job.preRunHook()));
-        json.put("post_run_hook", hookJson(job.postRunHook()));
-        if (withPrompt) {
-            json.put("prompt", job.prompt());
-        }
-        json.put("created_at", job.createdAt().toString());
-        json.put("updated_at", job.updatedAt().toString());
-        return json;
-    }
-
-    private static Map<String, Object> hookJson(HookCommand hook) {
-        if (hook == null) {
-            return null;
-        }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("program", hook.program());
-        json.put("arguments", hook.argv().size() - 1);
-        json.put("timeout_ms", hook.timeout() == null ? null : hook.timeout().toMillis());
-        return json;
     }
 }

@@ -62,11 +62,10 @@ public final class JobRunCommands {
             @Descriptor("print JSON instead of text")
             @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
             @Descriptor("the job id, as otto:jobs lists it") String id) {
-        long jobId = parseId(id);
+        long jobId = JobFields.parseId(id);
         JobScheduler current = scheduler;
         if (current == null) {
-            throw new IllegalStateException("the scheduler is not available: the dev.otto.scheduler bundle is stopped"
-                    + " or waits for the job database or the router; 'otto:status' shows why");
+            throw new IllegalStateException(JobFields.NO_SCHEDULER);
         }
         JobRun run;
         try {
@@ -77,7 +76,7 @@ public final class JobRunCommands {
         if (json) {
             return Json.write(runJson(run));
         }
-        String line = line(run);
+        String line = Printable.of(line(run)); // a hook's note can hold what its program printed
         if (run.outcome() != JobRunOutcome.SUCCESS) {
             throw new IllegalStateException(line);
         }
@@ -135,18 +134,5 @@ public final class JobRunCommands {
         json.put("tokens_out", run.tokensOut());
         json.put("note", run.note());
         return json;
-    }
-
-    private static long parseId(String text) {
-        try {
-            long id = Long.parseLong(text.strip());
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below
-        }
-        throw new IllegalArgumentException("job id \"" + text + "\" is not a job id (a positive number):"
-                + " 'otto:jobs' lists the existing ids");
     }
 }

@@ -115,7 +115,7 @@ class AskCommandsTest {
             return new RunResult("r1", request.taskId(), Resolution.of(A, ResolutionSource.USER_OVERRIDE), B,
                     List.of(failed(1, A, ReasonCode.PROVIDER_5XX, "Provider5xx", 300), answered(2, B, 900)),
                     RunOutcome.SUCCESS, "Here is the answer.\n", 120, 35, List.of(SkippedModel.notInCatalog(C)));
-        }).ask(A.toString(), "interactiveAssistant", false, "what", "changed?");
+        }).ask(A.toString(), "interactiveAssistant", false, "", "what", "changed?");
         assertThat(out).isEqualTo("Here is the answer." + System.lineSeparator()
                 + "-- answered by openai/gpt-5.2 instead of openai-codex/gpt-5.3-codex, 2 attempts "
                 + "(openai-codex/gpt-5.3-codex -> openai/gpt-5.2: provider_5xx (Provider5xx)), "
@@ -129,7 +129,7 @@ class AskCommandsTest {
     void anAnswerFromTheResolvedModelSaysNoInsteadOf() {
         String out = ask((request, observer) -> new RunResult("r1", request.taskId(),
                 Resolution.of(B, ResolutionSource.FLOW_DEFAULT), B, List.of(answered(1, B, 800)), RunOutcome.SUCCESS,
-                "ok", 120, 35)).ask("", "interactiveAssistant", false, "hi");
+                "ok", 120, 35)).ask("", "interactiveAssistant", false, "", "hi");
         assertThat(out).endsWith("-- openai/gpt-5.2, 1 attempt, 0ms, 120 in / 35 out tokens").doesNotContain("instead");
     }
 
@@ -139,13 +139,13 @@ class AskCommandsTest {
         Run globalAnswers = (request, observer) -> new RunResult("r1", request.taskId(),
                 Resolution.of(GLOBAL, ResolutionSource.UNAVAILABLE_FALLBACK), GLOBAL, List.of(answered(1, GLOBAL, 50)),
                 RunOutcome.SUCCESS, "echo", 1, 1);
-        String withModel = ask(globalAnswers).ask(missing.toString(), "interactiveAssistant", false, "hi");
+        String withModel = ask(globalAnswers).ask(missing.toString(), "interactiveAssistant", false, "", "hi");
         assertThat(withModel).endsWith("-- answered by stub/echo-1 instead of openai/gpt-9 (openai/gpt-9 is not in "
                 + "the catalog, so the run began with the global default stub/echo-1), 1 attempt, 0ms, 1 in / 1 out tokens");
 
         // without --model, the flow default the catalog lacks is the plan's requested model
         String withFlowDefault = new AskCommands(router(globalAnswers, B), clock, () -> console)
-                .ask("", "interactiveAssistant", false, "hi");
+                .ask("", "interactiveAssistant", false, "", "hi");
         assertThat(withFlowDefault).contains("answered by stub/echo-1 instead of openai/gpt-5.2 (openai/gpt-5.2 is not "
                 + "in the catalog, so the run began with the global default stub/echo-1)");
     }
@@ -166,7 +166,7 @@ class AskCommandsTest {
                     List.of(failed(1, B, ReasonCode.PROVIDER_5XX, "Provider5xx", 1_234),
                             failed(2, A, ReasonCode.TIMEOUT, "TimeoutError", 30_000), answered(3, GLOBAL, 10)),
                     RunOutcome.SUCCESS, "answer", 120, 35);
-        }).ask("", "interactiveAssistant", false, "hi");
+        }).ask("", "interactiveAssistant", false, "", "hi");
         String skip = "skipped openai/gpt-5o: not in the catalog";
         String first = "openai/gpt-5.2 failed after 1.2s: provider_5xx (Provider5xx); trying openai-codex/gpt-5.3-codex";
         String cooling = "skipped openai-codex/gpt-5.4: cooling down after RateLimited for another 1m02s";
@@ -184,7 +184,7 @@ class AskCommandsTest {
             observer.attemptFailed(only, null);
             throw new RoutingException("r1", request.taskId(), Resolution.of(B, ResolutionSource.FLOW_DEFAULT),
                     RunOutcome.FAILED, List.of(only), List.of(), ReasonCode.CAPACITY, ErrorClass.AUTH_ERROR, null);
-        }).ask("", "interactiveAssistant", false, "hi"));
+        }).ask("", "interactiveAssistant", false, "", "hi"));
         assertThat(printed().lines()).containsExactly("openai/gpt-5.2 failed after 40ms: capacity (AuthError); the run ends here");
     }
 
@@ -200,7 +200,7 @@ class AskCommandsTest {
             throw new RoutingException("r1", request.taskId(), Resolution.of(B, ResolutionSource.FLOW_DEFAULT),
                     RunOutcome.FAILED, attempts, skipped, ReasonCode.CAPACITY, ErrorClass.RATE_LIMITED,
                     new IllegalStateException(PROVIDER_TEXT));
-        }).ask("", "heartbeat", false, "ping"));
+        }).ask("", "heartbeat", false, "", "ping"));
         assertThat(thrown).isInstanceOf(NoAnswer.class).hasNoCause();
         assertThat(thrown.getClass().getSimpleName()).isEqualTo("NoAnswer");
         assertThat(thrown.getStackTrace()).isEmpty();
@@ -219,7 +219,7 @@ class AskCommandsTest {
             throw new RoutingException("r1", request.taskId(), Resolution.of(B, ResolutionSource.FLOW_DEFAULT),
                     RunOutcome.TIMED_OUT, List.of(failed(1, B, ReasonCode.TIMEOUT, "TimeoutError", 600_000)), List.of(),
                     ReasonCode.TIMEOUT, ErrorClass.TIMEOUT_ERROR, null);
-        }).ask("", "interactiveAssistant", false, "hi"));
+        }).ask("", "interactiveAssistant", false, "", "hi"));
         assertThat(thrown).hasMessage("no answer: timed out in 0ms after 1 attempt: openai/gpt-5.2 timeout (TimeoutError) "
                 + "after 10m; the run's deadline (10m) passed: raise modelManagement.routing.runDeadline, or put a "
                 + "faster model first in modelManagement.routing.fallbackChain");
@@ -231,7 +231,7 @@ class AskCommandsTest {
             throw new RoutingException("r1", request.taskId(), Resolution.of(GLOBAL, ResolutionSource.UNAVAILABLE_FALLBACK),
                     RunOutcome.FAILED, List.of(failed(1, GLOBAL, ReasonCode.PROVIDER_5XX, "Provider5xx", 20)), List.of(),
                     ReasonCode.PROVIDER_5XX, ErrorClass.PROVIDER_5XX, null);
-        }).ask("openai/gpt-9", "interactiveAssistant", false, "hi"));
+        }).ask("openai/gpt-9", "interactiveAssistant", false, "", "hi"));
         assertThat(thrown.getMessage()).contains("; openai/gpt-9 is not in the catalog, so the run began with the "
                 + "global default stub/echo-1; provider stub is failing on its side");
     }
@@ -243,7 +243,7 @@ class AskCommandsTest {
             return new RunResult("r1", request.taskId(), Resolution.of(A, ResolutionSource.FLOW_DEFAULT), B,
                     List.of(failed(1, A, ReasonCode.PROVIDER_5XX, "Provider5xx", 300), answered(2, B, 900)),
                     RunOutcome.SUCCESS, "Here.", 120, 35, List.of(SkippedModel.notInCatalog(C)));
-        }).ask("", "interactiveAssistant", true, "hi");
+        }).ask("", "interactiveAssistant", true, "", "hi");
         assertThat(printed()).isEmpty();
         JsonNode json = new ObjectMapper().readTree(out);
         assertThat(json.get("outcome").asText()).isEqualTo("success");
@@ -261,7 +261,7 @@ class AskCommandsTest {
             throw new RoutingException("r9", request.taskId(), Resolution.of(B, ResolutionSource.FLOW_DEFAULT),
                     RunOutcome.FAILED, List.of(failed(1, B, ReasonCode.CAPACITY, "AuthError", 20)), List.of(),
                     ReasonCode.CAPACITY, ErrorClass.AUTH_ERROR, null);
-        }).ask("", "interactiveAssistant", true, "hi"));
+        }).ask("", "interactiveAssistant", true, "", "hi"));
         assertThat(thrown).isInstanceOf(NoAnswer.class);
         JsonNode json = new ObjectMapper().readTree(printed());
         assertThat(json.get("run_id").asText()).isEqualTo("r9");
@@ -274,13 +274,13 @@ class AskCommandsTest {
     void anEmptyPromptIsRefused() {
         assertThatThrownBy(() -> ask((request, observer) -> {
             throw new AssertionError("not run");
-        }).ask("", "interactiveAssistant", false))
+        }).ask("", "interactiveAssistant", false, ""))
                 .hasMessageStartingWith("give a prompt");
     }
 
     @Test
     void withoutTheRouterTheCommandSaysSo() {
-        assertThatThrownBy(() -> new AskCommands(null, clock, () -> console).ask("", "interactiveAssistant", false, "hi"))
+        assertThatThrownBy(() -> new AskCommands(null, clock, () -> console).ask("", "interactiveAssistant", false, "", "hi"))
                 .hasMessage("the router (bundle dev.otto.router) is not running; 'otto:status' says why");
     }
 }

@@ -31,27 +31,27 @@ class JobRunCommandsTest {
     void aSuccessfulRunPrintsOneLine() {
         JobRun run = run(new JobRunEnd(T0.plusMillis(1_500), JobRunOutcome.SUCCESS, "r1", ResolutionSource.JOB, GPT,
                 ReasonCode.NONE, null, List.of(ReasonCode.PROVIDER_5XX), 2, 10, 5));
-        assertThat(new JobRunCommands(id -> run).jobrun(false, "3"))
+        assertThat(new JobRunCommands(FakeScheduler.running(id -> run)).jobrun(false, "3"))
                 .isEqualTo("Job 3 run 17: success on openai/gpt-5.2 (job), 2 attempts (fallback: provider_5xx),"
                         + " 10 in / 5 out tokens, 1s.");
-        assertThat(new JobRunCommands(id -> run).jobrun(true, "3")).contains("\"resolution_source\" : \"job\"");
+        assertThat(new JobRunCommands(FakeScheduler.running(id -> run)).jobrun(true, "3")).contains("\"resolution_source\" : \"job\"");
     }
 
     @Test
     void aFailedRunFailsTheCommandWithTheSameLine() {
         JobRun run = run(new JobRunEnd(T0.plusSeconds(2), JobRunOutcome.FAILED, "r1", ResolutionSource.FLOW_DEFAULT, GPT,
                 ReasonCode.TIMEOUT, ErrorClass.TIMEOUT_ERROR, List.of(ReasonCode.TIMEOUT), 1, 0, 0));
-        assertThatThrownBy(() -> new JobRunCommands(id -> run).jobrun(false, "3"))
+        assertThatThrownBy(() -> new JobRunCommands(FakeScheduler.running(id -> run)).jobrun(false, "3"))
                 .hasMessage("Job 3 run 17: failed on openai/gpt-5.2 (flow_default), 1 attempt (fallback: timeout),"
                         + " reason timeout (TimeoutError), 0 in / 0 out tokens, 2s.");
     }
 
     @Test
     void unknownJobsBadIdsAndAMissingSchedulerSayWhatToDo() {
-        assertThatThrownBy(() -> new JobRunCommands(id -> {
+        assertThatThrownBy(() -> new JobRunCommands(FakeScheduler.running(id -> {
             throw new NoSuchJobException(id);
-        }).jobrun(false, "9")).hasMessage("no job with id 9: 'otto:jobs' lists the existing ids");
-        assertThatThrownBy(() -> new JobRunCommands(id -> null).jobrun(false, "x")).hasMessageContaining("is not a job id");
+        })).jobrun(false, "9")).hasMessage("no job with id 9: 'otto:jobs' lists the existing ids");
+        assertThatThrownBy(() -> new JobRunCommands(FakeScheduler.running(id -> null)).jobrun(false, "x")).hasMessageContaining("is not a job id");
         assertThatThrownBy(() -> new JobRunCommands(null).jobrun(false, "1"))
                 .hasMessageStartingWith("the scheduler is not available");
     }
