@@ -103,6 +103,8 @@ final class ConfigParser {
     static final String NOT_UTF8 = "invalid JSONC: the file is not valid UTF-8";
     static final String TRAILING_CONTENT = "invalid JSONC: unexpected content after the document";
     static final String REJECTED = "was rejected when applied; check each field against its documented form";
+    static final String NO_DOCUMENT = "the file holds no settings (it is empty, or only whitespace and comments: a save "
+            + "cut short?); write {} for the built-in defaults, or delete the file";
 
     static final Duration REFRESH_MIN = Duration.ofMinutes(1);
     static final Duration REFRESH_MAX = Duration.ofDays(30);
@@ -155,7 +157,9 @@ final class ConfigParser {
      *
      * <p>Never throws for bad content: every problem is a {@link ConfigProblem}, in document order.
      * A syntax error or an exceeded limit ends parsing with that one problem; schema problems are
-     * all collected. An empty file, or one of only comments, means "no settings".
+     * all collected. A file without a document (empty, or only whitespace and comments) is an
+     * error ({@link #NO_DOCUMENT}): it is far more often a save cut short than a wish for the
+     * defaults, which {@code {}} says on purpose.
      *
      * @param file the file the content came from, carried into the result
      * @param content the raw bytes of the file
@@ -171,6 +175,9 @@ final class ConfigParser {
                 throw new Fatal(problem(Severity.ERROR, ROOT, 0, 0, TOO_LARGE));
             }
             Node root = read(decode(content), problems);
+            if (root == null) {
+                throw new Fatal(problem(Severity.ERROR, ROOT, 1, 1, NO_DOCUMENT));
+            }
             config = new Schema(problems).config(root);
         } catch (Fatal fatal) {
             return new ConfigCheck(file, null, List.of(fatal.problem));
@@ -272,7 +279,42 @@ final class ConfigParser {
                 }
                 return root;
             } catch (JsonProcessingException e) {
+                if (EndOfInput.is(e.getOriginalMessage())) {
+                    throw endOfInput(EndOfInput.where(e.getOriginalMessage()), e.getLocation());
+                }
                 throw fatal(errorPath(), e.getLocation(), syntaxRule(e.getOriginalMessage()));
+            }
+        }
+
+        /**
+         * Blames what the early end left open: the string, number or key being read, a member
+         * whose value never came, else the innermost object or array (a trailing comma or a
+         * missing brace at the end belongs to it, not to its last member).
+         */
+        private Fatal endOfInput(EndOfInput.Where where, JsonLocation at) {
+            Node container = open.peek();
+            JsonStreamContext context = parser.getParsingContext();
+            String name = container != null && container.members != null && context.inObject()
+                    ? context.getCurrentName() : null;
+            String containerPath = container == null ? ROOT : container.path;
+            if (where == EndOfInput.Where.STRING && container != null && container.members != null && name == null) {
+                where = EndOfInput.Where.KEY; // an escape cut short inside a key
+            }
+            switch (where) {
+                case STRING, NUMBER:
+                    String value = container == null ? ROOT
+                            : name != null ? child(containerPath, name)
+                            : container.items != null ? index(containerPath, context.getCurrentIndex()) : containerPath;
+                    return fatal(value, at, EndOfInput.inside(where));
+                case KEY, COMMENT:
+                    return fatal(containerPath, at, EndOfInput.inside(where));
+                default:
+                    if (name != null && !container.members.containsKey(name)) {
+                        return fatal(child(containerPath, name), at, EndOfInput.missingValue());
+                    }
+                    return container == null ? fatal(ROOT, at, EndOfInput.inside(where))
+                            : fatal(containerPath, at, EndOfInput.notClosed(container.items != null, container.line,
+                                    container.column));
             }
         }
 

@@ -1,9 +1,6 @@
 package dev.otto.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -68,18 +65,36 @@ final class ConfigReloader {
         return status.applied();
     }
 
+    /**
+     * What is wrong with the config file, for {@code otto:status}: null while the newest version is
+     * in force (or there is no file); otherwise one line with the path and what to do.
+     */
+    String problem() {
+        ConfigStatus now = status;
+        String version = now.applied().versionId();
+        return switch (now.state()) {
+            case NO_FILE, APPLIED -> null;
+            case REJECTED -> "config " + file + " is rejected, version " + version + " stays in force: "
+                    + (now.problems().isEmpty() ? "see the log" : describe(now.problems().get(0), file))
+                    + (now.problems().size() > 1 ? " (and " + (now.problems().size() - 1) + " more)" : "")
+                    + "; fix the file ('otto:config' lists every problem)";
+            case DELETED -> "config " + file + " was deleted while Otto ran; version " + version
+                    + " stays in force, but a restart would use the built-in defaults: restore the file";
+        };
+    }
+
     /** Reads the file and acts on it if it is a version not judged before. */
     synchronized void reload() {
-        byte[] content;
-        try {
-            content = read(file);
-        } catch (NoSuchFileException missing) {
+        ConfigFile.Outcome outcome = ConfigFile.read(file, ConfigParser.MAX_BYTES);
+        if (outcome instanceof ConfigFile.Missing) {
             onMissing();
             return;
-        } catch (IOException e) {
-            onUnreadable(e);
+        }
+        if (outcome instanceof ConfigFile.Unusable unusable) {
+            onUnusable(unusable.reason());
             return;
         }
+        byte[] content = ((ConfigFile.Content) outcome).bytes();
         byte[] digest = sha256(content);
         if (judgedOnce && lastSeen != null && Arrays.equals(digest, lastSeen)) {
             return; // the same version: already judged and reported
@@ -89,14 +104,15 @@ final class ConfigReloader {
         judge(parser.parse(file, content));
     }
 
-    /** Validates any file without applying it. */
+    /** Validates any file without applying it; a path that is not a readable regular file is one error. */
     ConfigCheck check(Path other) {
-        try {
-            return parser.parse(other, read(other));
-        } catch (IOException e) {
-            return new ConfigCheck(other, null, List.of(new ConfigProblem(ConfigProblem.Severity.ERROR, "$", 0, 0,
-                    "the file cannot be read (" + e.getClass().getSimpleName() + ")")));
+        ConfigFile.Outcome outcome = ConfigFile.read(other, ConfigParser.MAX_BYTES);
+        if (outcome instanceof ConfigFile.Content content) {
+            return parser.parse(other, content.bytes());
         }
+        String reason = outcome instanceof ConfigFile.Unusable unusable ? unusable.reason()
+                : "no such file; check the path";
+        return new ConfigCheck(other, null, List.of(fileProblem(reason)));
     }
 
     private void judge(ConfigCheck check) {
@@ -104,7 +120,7 @@ final class ConfigReloader {
         if (!check.valid()) {
             publishOnce(applied);
             status = new ConfigStatus(file, ConfigStatus.State.REJECTED, applied, status.appliedAt(), check.problems());
-            reporter.error("config " + file + " rejected, version " + applied.versionId() + " stays in force; "
+            reporter.error("config " + file + " rejected, version " + applied.versionId() + " stays in force"
                     + describe(check.errors()));
             return;
         }
@@ -117,7 +133,7 @@ final class ConfigReloader {
             publish(candidate);
         }
         if (!check.warnings().isEmpty()) {
-            reporter.warn("config " + file + ": " + describe(check.warnings()));
+            reporter.warn("config " + file + " applies with warnings" + describe(check.warnings()));
         }
         reporter.info(changed ? "config " + file + " applied: version " + candidate.versionId()
                 : "config " + file + " re-read: version " + candidate.versionId() + " unchanged");
@@ -141,15 +157,23 @@ final class ConfigReloader {
         }
     }
 
-    private void onUnreadable(IOException e) {
-        publishOnce(status.applied());
+    /** Something that is not a readable regular file is at the path: rejected like an invalid version. */
+    private void onUnusable(String reason) {
+        byte[] marker = sha256(("unusable\0" + reason).getBytes(StandardCharsets.UTF_8));
+        if (judgedOnce && Arrays.equals(marker, lastSeen)) {
+            return; // the same fault: already reported
+        }
         judgedOnce = true;
-        lastSeen = new byte[0]; // a marker: judged, unreadable
-        ConfigProblem problem = new ConfigProblem(ConfigProblem.Severity.ERROR, "$", 0, 0,
-                "the file cannot be read (" + e.getClass().getSimpleName() + "); check its permissions");
-        status = new ConfigStatus(file, ConfigStatus.State.REJECTED, status.applied(), status.appliedAt(), List.of(problem));
-        reporter.error("config " + file + " rejected, version " + status.applied().versionId() + " stays in force; "
-                + describe(List.of(problem)));
+        lastSeen = marker;
+        publishOnce(status.applied());
+        status = new ConfigStatus(file, ConfigStatus.State.REJECTED, status.applied(), status.appliedAt(),
+                List.of(fileProblem(reason)));
+        reporter.error("config " + file + " rejected, version " + status.applied().versionId() + " stays in force"
+                + describe(status.problems()));
+    }
+
+    private static ConfigProblem fileProblem(String reason) {
+        return new ConfigProblem(ConfigProblem.Severity.ERROR, "$", 0, 0, reason);
     }
 
     private void publish(ModelManagementConfig config) {
@@ -164,16 +188,18 @@ final class ConfigReloader {
         }
     }
 
+    /** One problem stays on the log line ({@code ": ..."}); more follow it, one per line ({@code "; n problems:"}). */
     private String describe(List<ConfigProblem> problems) {
-        return problems.size() + (problems.size() == 1 ? " problem:" : " problems:")
-                + problems.stream().map(p -> System.lineSeparator() + "  " + p.describe(file)).collect(Collectors.joining());
+        if (problems.size() == 1) {
+            return ": " + describe(problems.get(0), file);
+        }
+        return "; " + problems.size() + " problems:"
+                + problems.stream().map(p -> System.lineSeparator() + "  " + describe(p, file)).collect(Collectors.joining());
     }
 
-    /** Reads at most one byte more than the parser accepts, so a huge file costs nothing. */
-    private static byte[] read(Path path) throws IOException {
-        try (InputStream in = Files.newInputStream(path)) {
-            return in.readNBytes(ConfigParser.MAX_BYTES + 1);
-        }
+    /** {@code file:line:column: path: rule}, or {@code file: rule} for a finding about the whole file. */
+    static String describe(ConfigProblem problem, Path file) {
+        return problem.line() == 0 && problem.path().equals("$") ? file + ": " + problem.rule() : problem.describe(file);
     }
 
     private static byte[] sha256(byte[] content) {

@@ -24,6 +24,7 @@ import dev.otto.api.config.ConfigProperties;
 import dev.otto.api.config.ConfigStatus;
 import dev.otto.api.config.ModelManagementConfig;
 import dev.otto.api.config.OttoConfiguration;
+import dev.otto.api.runtime.HealthCheck;
 import dev.otto.api.runtime.OttoPaths;
 
 /**
@@ -32,9 +33,12 @@ import dev.otto.api.runtime.OttoPaths;
  *
  * <p>The first read happens before activation completes, so a component that needs its section
  * never sees a half-started runtime.
+ *
+ * <p>Also the {@link HealthCheck} "config file": {@code otto:status} is not ready while the file on
+ * disk is not what is in force (rejected, unusable, or deleted while Otto ran).
  */
-@Component(service = OttoConfiguration.class, immediate = true)
-public final class LiveConfig implements OttoConfiguration {
+@Component(service = {OttoConfiguration.class, HealthCheck.class}, immediate = true)
+public final class LiveConfig implements OttoConfiguration, HealthCheck {
 
     /** Quiet time before a burst of writes is read. */
     static final Duration DEBOUNCE = Duration.ofMillis(150);
@@ -76,6 +80,16 @@ public final class LiveConfig implements OttoConfiguration {
     @Override
     public ConfigCheck check(Path file) {
         return reloader.check(file);
+    }
+
+    @Override
+    public String name() {
+        return "config file";
+    }
+
+    @Override
+    public String problem() {
+        return reloader.problem();
     }
 
     /** Updates each section's configuration; Config Admin tells only the components whose section changed. */

@@ -187,7 +187,7 @@ class ConfigReloaderTest {
         Files.writeString(other, heartbeat("openai/gpt-5.2"));
         assertThat(reloader.check(other).valid()).isTrue();
         assertThat(reloader.check(dir.resolve("absent.jsonc")).errors()).singleElement()
-                .satisfies(p -> assertThat(p.rule()).isEqualTo("the file cannot be read (NoSuchFileException)"));
+                .satisfies(p -> assertThat(p.rule()).isEqualTo("no such file; check the path"));
         assertThat(published).isEmpty();
     }
 

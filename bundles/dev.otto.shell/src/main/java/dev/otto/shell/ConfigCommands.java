@@ -188,7 +188,16 @@ public final class ConfigCommands {
 
     private static String problems(List<ConfigProblem> problems, Path file) {
         return problems.size() + (problems.size() == 1 ? " problem:" : " problems:")
-                + problems.stream().map(p -> System.lineSeparator() + "  " + p.describe(file)).collect(Collectors.joining());
+                + problems.stream().map(p -> System.lineSeparator() + "  " + describe(p, file)).collect(Collectors.joining());
+    }
+
+    /**
+     * {@code file:line:column: path: rule}, or {@code file: rule} for a finding about the whole file
+     * (a directory, a dangling link, an empty file has no line to point at).
+     */
+    private static String describe(ConfigProblem problem, Path file) {
+        return Printable.of(problem.line() == 0 && problem.path().equals("$")
+                ? file + ": " + problem.rule() : problem.describe(file));
     }
 
     private Map<String, Object> statusJson(ConfigStatus status, ActiveRouting active) {
