@@ -1,9 +1,12 @@
 package dev.otto.persistence;
 
-import dev.otto.support.sqlite.OwnerOnlyFile;
+import dev.otto.support.sqlite.DatabaseFile;
+import dev.otto.support.sqlite.DatabaseHealth;
+import dev.otto.support.sqlite.FileIdentity;
 import dev.otto.support.sqlite.Reporter;
 import dev.otto.support.sqlite.SchemaMigrator;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,6 +28,13 @@ import org.sqlite.SQLiteDataSource;
  * run in {@code BEGIN IMMEDIATE} transactions: the write lock is taken up front, with the busy
  * wait, instead of being upgraded mid-transaction, where SQLite would fail with SQLITE_BUSY
  * at once to avoid a deadlock.
+ *
+ * <p>Before it opens, the file is checked ({@link DatabaseFile#prepare}: an empty, foreign, corrupt
+ * or vanished file is refused, never replaced). While open, {@link #health()} compares the path
+ * with the file that was opened (device and inode) and remembers a write that failed for want of
+ * space; every write checks the identity before it begins and again before it commits, so no write
+ * is acknowledged on a deleted or replaced file. The first write refused on a deleted file, or the
+ * close, saves what the connection still reads to {@code otto.db.rescued-<time>}.
  */
 final class JobDatabase implements AutoCloseable {
 
@@ -40,15 +50,23 @@ final class JobDatabase implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
+    /** What the database is called in messages. */
+    static final String LABEL = "job database";
+
     private final Path file;
     private final String schemaVersion;
+    private final DatabaseHealth health;
+    private final Reporter reporter;
     private final ReentrantLock lock = new ReentrantLock();
     private Connection connection; // guarded by lock; null once closed
+    private boolean rescued; // guarded by lock
 
-    private JobDatabase(Path file, String schemaVersion, Connection connection) {
+    private JobDatabase(Path file, String schemaVersion, Connection connection, DatabaseHealth health, Reporter reporter) {
         this.file = file;
         this.schemaVersion = schemaVersion;
         this.connection = connection;
+        this.health = health;
+        this.reporter = reporter;
     }
 
     /**
@@ -61,22 +79,29 @@ final class JobDatabase implements AutoCloseable {
      * @throws IllegalStateException with a message saying what was wrong and what to do
      */
     static JobDatabase open(Path file, List<String> migrationLocations, Reporter reporter) {
-        OwnerOnlyFile.create(file, "job database", reporter);
+        DatabaseFile.prepare(file, LABEL, JobDatabase::dataSource, reporter);
         SQLiteDataSource dataSource = dataSource(file);
-        String version = new SchemaMigrator(file, "job database", dataSource, migrationLocations, reporter).migrate();
+        String version = new SchemaMigrator(file, LABEL, dataSource, migrationLocations, reporter).migrate();
         Connection connection;
         try {
             connection = dataSource.getConnection();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the job database " + file + ": " + e.getMessage(), e);
         }
+        FileIdentity identity;
         try {
             requireWal(connection, file);
+            identity = FileIdentity.of(file);
+        } catch (IOException e) {
+            closeQuietly(connection);
+            throw new IllegalStateException("cannot read the job database " + file + " after opening it: " + e, e);
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw e;
         }
-        return new JobDatabase(file, version, connection);
+        DatabaseHealth health = new DatabaseHealth(identity, LABEL, "restart Otto (bin/otto stop, then start): it"
+                + " opens the file now at that path, or says what to do if there is none");
+        return new JobDatabase(file, version, connection, health, reporter);
     }
 
     /** Opens with the migrations shipped in this bundle. */
@@ -105,6 +130,11 @@ final class JobDatabase implements AutoCloseable {
         return file;
     }
 
+    /** Whether the file is still the one opened, and writable; for the bundle's health check. */
+    DatabaseHealth health() {
+        return health;
+    }
+
     /** The schema version in force, e.g. {@code V2}. */
     String schemaVersion() {
         return schemaVersion;
@@ -118,12 +148,15 @@ final class JobDatabase implements AutoCloseable {
         lock.lock();
         try {
             Connection c = open();
+            requireSameFile(what, c);
             execute(c, "BEGIN IMMEDIATE");
             boolean committed = false;
             try {
                 T result = work.run(c);
+                health.requireSameFile(what); // the file may have gone while the work ran
                 execute(c, "COMMIT");
                 committed = true;
+                health.writeSucceeded();
                 return result;
             } finally {
                 if (!committed) {
@@ -131,6 +164,7 @@ final class JobDatabase implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
+            health.writeFailed(e);
             throw failure(what, e);
         } finally {
             lock.unlock();
@@ -149,17 +183,45 @@ final class JobDatabase implements AutoCloseable {
         }
     }
 
-    /** Closes the connection; later calls fail saying so. Idempotent. */
+    /** Closes the connection (saving a rescue copy first if the file was deleted); later calls fail saying so. Idempotent. */
     @Override
     public void close() {
         lock.lock();
         try {
             if (connection != null) {
+                if (health.ghostProblem() != null) {
+                    rescueOnce(connection);
+                }
                 closeQuietly(connection);
                 connection = null;
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Refuses a write on a deleted or replaced file; the first refusal on a deleted one saves a rescue copy. */
+    private void requireSameFile(String what, Connection c) {
+        if (health.ghostProblem() != null) {
+            rescueOnce(c);
+            health.requireSameFile(what);
+        }
+    }
+
+    /** Once: what the connection still reads of a deleted file, to {@code otto.db.rescued-<time>}. Guarded by lock. */
+    private void rescueOnce(Connection c) {
+        if (rescued || java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return; // replaced, not deleted: the file at the path is the operator's
+        }
+        rescued = true;
+        try {
+            Path copy = DatabaseFile.rescue(c, file);
+            health.rescuedTo(copy);
+            reporter.error("the job database " + file + " was deleted while Otto ran: what Otto held is saved in " + copy
+                    + "; stop Otto and move it to " + file + " (or restore a backup)");
+        } catch (SQLException e) {
+            reporter.error("the job database " + file + " was deleted while Otto ran, and what Otto held could not be"
+                    + " saved (" + SchemaMigrator.rootMessage(e) + "): restore it from a backup");
         }
     }
 

@@ -36,6 +36,7 @@ import dev.otto.api.job.JobRunTrigger;
 import dev.otto.api.job.NoSuchJobException;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
+import dev.otto.api.runtime.HealthCheck;
 import dev.otto.api.runtime.OttoPaths;
 import dev.otto.api.tools.HookCommand;
 import dev.otto.support.sqlite.Reporter;
@@ -44,10 +45,12 @@ import dev.otto.support.sqlite.Reporter;
  * Jobs in the {@code jobs} table of {@code <data>/otto.db}, and their runs in {@code job_runs}
  * ({@link JobRunTable}): one component, so both services share the one serialised connection.
  * Activation opens and migrates the database, so the bundle migrates on start; a refused or failed
- * migration fails activation with one clear message and the services are never registered.
+ * migration fails activation with one clear message and the services are never registered; so does
+ * a database file that is empty, not a regular file, corrupt, or missing where one was. As a
+ * {@link HealthCheck} it reports a file deleted or replaced while Otto runs, and a full disk.
  */
-@Component(service = { JobRepository.class, JobRunRepository.class }, immediate = true)
-public final class SqliteJobRepository implements JobRepository, JobRunRepository {
+@Component(service = { JobRepository.class, JobRunRepository.class, HealthCheck.class }, immediate = true)
+public final class SqliteJobRepository implements JobRepository, JobRunRepository, HealthCheck {
 
     /** Longest accepted job name and schedule, in characters: they are one-line labels. */
     static final int MAX_LABEL_LENGTH = 200;
@@ -82,6 +85,21 @@ public final class SqliteJobRepository implements JobRepository, JobRunRepositor
     @Deactivate
     void deactivate() {
         database.close();
+    }
+
+    @Override
+    public String name() {
+        return JobDatabase.LABEL;
+    }
+
+    /** The file deleted or replaced under Otto, or the last write failed for want of space; one stat. */
+    @Override
+    public String problem() {
+        return database.health().problem();
+    }
+
+    JobDatabase database() {
+        return database;
     }
 
     /** Closes the database; for use outside OSGi. */

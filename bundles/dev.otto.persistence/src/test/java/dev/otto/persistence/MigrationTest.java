@@ -248,10 +248,11 @@ class MigrationTest {
     void aFileThatIsNotADatabaseIsRefusedSayingWhatToDo() throws Exception {
         Path db = dir.resolve("otto.db");
         Files.writeString(db, "this is not a database, just some text that is long enough to have a header page".repeat(20));
+        // refused by the check before the migration (DatabaseFaultsTest has the rest of such files)
         assertThatThrownBy(() -> JobDatabase.open(db, reporter))
-                .hasMessageStartingWith("cannot read the schema history of " + db + ": ")
+                .hasMessageStartingWith("the job database " + db + " is not a SQLite database (")
                 .hasMessageContaining("NOTADB")
-                .hasMessageEndingWith("if this file is not an Otto database, move it aside and start again");
+                .hasMessageEndingWith("to start with a new, empty database");
     }
 
     @Test

@@ -68,6 +68,7 @@ final class Scheduler {
     private final ExecutorService runners;
     private final Log log;
     private final JobTools tools;
+    private final RunRecording recording;
     private volatile Settings settings;
     private volatile boolean stopping;
     private volatile Duration abortWait = ABORT_WAIT;
@@ -92,6 +93,7 @@ final class Scheduler {
         this.runners = Objects.requireNonNull(runners);
         this.settings = Objects.requireNonNull(settings);
         this.log = Objects.requireNonNull(log);
+        this.recording = new RunRecording(this.runs, this.clock, this.log);
     }
 
     /** Closes the rows of runs that a previous process left running (it died or was killed). */
@@ -131,6 +133,7 @@ final class Scheduler {
         if (stopping) {
             return;
         }
+        retryUnrecorded();
         Instant now = clock.instant();
         Settings current = settings;
         for (Job job : jobs.list()) {
@@ -240,6 +243,7 @@ final class Scheduler {
                 }
             }
             if (!awaitIdle(abortWait)) {
+                recording.retry(); // a real end kept while the disk was full wins over the abort
                 for (Claim claim : new ArrayList<>(inFlight.values())) {
                     long runId = claim.runId;
                     if (runId > 0) {
@@ -253,7 +257,25 @@ final class Scheduler {
                 }
             }
         }
+        recording.retry();
+        int unwritten = recording.kept();
+        if (unwritten > 0) {
+            log.warn(unwritten + (unwritten == 1 ? " run end" : " run ends") + " could not be written to the job database"
+                    + " before the scheduler stopped (disk full?): the next start records those runs as aborted");
+        }
         runners.shutdownNow();
+    }
+
+    /**
+     * Writes the run ends kept while the job database refused writes (a full disk); cheap when
+     * there are none. Called on every tick and, by the component, every second. Never throws.
+     */
+    void retryUnrecorded() {
+        try {
+            recording.retry();
+        } catch (RuntimeException e) {
+            log.warn("writing kept run ends failed: " + describe(e));
+        }
     }
 
     private boolean awaitIdle(Duration timeout) {
@@ -289,6 +311,8 @@ final class Scheduler {
                 claim.thread = Thread.currentThread();
                 try {
                     execute(job, claim);
+                } catch (RunRecording.NotRecorded e) {
+                    // counted, and said when the failures began (RunRecording): not once per tick
                 } catch (RuntimeException e) {
                     log.warn("run of job " + job.id() + " could not be recorded: " + describe(e));
                 }
@@ -304,7 +328,7 @@ final class Scheduler {
      */
     private JobRun execute(Job job, Claim claim) {
         try {
-            JobRun run = runs.recordStart(job.id(), claim.trigger, clock.instant());
+            JobRun run = recording.start(job.id(), claim.trigger, clock.instant());
             claim.runId = run.id();
             claim.startedAt = run.startedAt();
             JobState state = state(job.id());
@@ -312,7 +336,7 @@ final class Scheduler {
             JobRunEnd end = tools.beforeRun(job, run)
                     .map(note -> JobRunEnd.skipped(clock.instant(), note))
                     .orElseGet(() -> routeWithTools(job, run, claim));
-            JobRun done = runs.recordFinish(run.id(), end).orElse(run.finish(end));
+            JobRun done = recording.finish(run, end); // kept and retried if the database refuses it
             log.info("job " + job.id() + " run " + done.id() + " (" + done.trigger().wireName() + ") " + summary(done));
             afterRun(job, done, state, claim);
             return done;
@@ -413,14 +437,14 @@ final class Scheduler {
         }
         JobRun run;
         try {
-            run = runs.recordStart(job.id(), JobRunTrigger.WATCHDOG, clock.instant());
-        } catch (NoSuchJobException deleted) {
+            run = recording.start(job.id(), JobRunTrigger.WATCHDOG, clock.instant());
+        } catch (NoSuchJobException | RunRecording.NotRecorded deletedOrRefused) {
             return;
         }
         claim.runId = run.id();
         JobRunEnd end = route(RunRequest.forFlow(Flow.WATCHDOG_FAILURES, "watchdog-job-" + job.id() + "-run-" + run.id(),
                 prompt + "\n\n" + summary).withJob(job.id(), null), claim);
-        JobRun done = runs.recordFinish(run.id(), end).orElse(run.finish(end));
+        JobRun done = recording.finish(run, end);
         log.info("job " + job.id() + " failed " + state.failuresInARow + " times in a row: watchdog run " + done.id()
                 + " " + summary(done));
     }

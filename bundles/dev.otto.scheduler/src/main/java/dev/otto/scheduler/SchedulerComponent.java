@@ -80,6 +80,8 @@ public final class SchedulerComponent implements JobScheduler {
         this.ticker = Executors.newSingleThreadScheduledExecutor(threads("otto-scheduler-tick-"));
         scheduler.start();
         schedule(settings.tickInterval());
+        // run ends kept while the job database refused writes (a full disk) land within a second of it recovering
+        ticker.scheduleWithFixedDelay(scheduler::retryUnrecorded, 1, 1, TimeUnit.SECONDS);
         logger.info("scheduler started: " + settings);
     }
 
