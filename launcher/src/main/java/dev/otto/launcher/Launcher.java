@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.IntSupplier;
@@ -123,14 +124,15 @@ public final class Launcher {
     private int bootHere(Arguments arguments, OttoPaths paths) {
         try {
             Files.createDirectories(paths.dataDir());
-            ownerOnly(paths.dataDir());
+            ownerOnly(paths.dataDir(), false);
         } catch (IOException e) {
             err.println("otto: cannot create the data folder " + paths.dataDir() + " (" + e.getMessage()
                     + "); set OTTO_DATA_DIR to a writable folder");
             return BOOT_FAILED;
         }
         try (FileChannel lockChannel = FileChannel.open(paths.dataDir().resolve("otto.lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(OwnerOnly.FILE));
                 FileLock lock = lockChannel.tryLock()) {
             if (lock == null) {
                 err.println("otto: another Otto " + (answers(paths) ? "is running" : "is starting or stopping")
@@ -153,12 +155,16 @@ public final class Launcher {
         }
     }
 
-    /** The data folder holds the console socket, the database and the logs: its owner's alone. */
-    private void ownerOnly(Path dataDir) {
+    /** The data folder and the framework storage (Config Admin's copies): their owner's alone ({@link OwnerOnly}). */
+    private void ownerOnly(Path folder, boolean wholeTree) {
         try {
-            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+            List<String> failures = wholeTree ? OwnerOnly.tree(folder) : OwnerOnly.folder(folder);
+            if (!failures.isEmpty()) {
+                err.println("otto: cannot make " + failures.get(0) + (failures.size() > 1 ? " (and "
+                        + (failures.size() - 1) + " more)" : "") + " owner-only; other users may see it");
+            }
         } catch (IOException | UnsupportedOperationException e) {
-            err.println("otto: cannot make the data folder " + dataDir + " owner-only (" + e.getMessage()
+            err.println("otto: cannot make " + folder + " owner-only (" + e.getMessage()
                     + "); other users may see its files");
         }
     }
@@ -168,6 +174,7 @@ public final class Launcher {
         Framework framework;
         try {
             Map<String, String> properties = frameworkProperties(arguments, paths);
+            ownerOnly(Path.of(properties.get(Constants.FRAMEWORK_STORAGE)).toAbsolutePath(), true);
             framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
                     .newFramework(properties);
@@ -292,6 +299,17 @@ public final class Launcher {
                 err.println("otto: " + notReady.getMessage() + "; details in " + paths.logFile());
                 code = NOT_READY;
             }
+            try (ScriptSession script = ScriptSession.open(context, out, err)) {
+                for (String command : script == null ? List.<String>of() : arguments.commands()) {
+                    int status = script.run(command);
+                    if (status != OK) {
+                        return status;
+                    }
+                }
+                if (script != null) {
+                    return code;
+                }
+            } // else no console bundle: Gogo's own session, without its rendering of failures
             for (String command : arguments.commands()) {
                 try {
                     String output = gogo.execute(command);
