@@ -41,4 +41,19 @@ class LogLineFormatterTest {
         a.initCause(b);
         assertThat(LogLineFormatter.causeChain(a).lines().filter(l -> l.contains("!"))).hasSize(2);
     }
+
+    @Test
+    void escapeSequencesAndBidiControlsInAMessageOrAnExceptionAreWrittenAsTextNotObeyed() {
+        Exception failure = new IllegalStateException("provider said \u001b[2J\u001b]0;pwned\u0007 \u202etxt.exe");
+        for (boolean file : new boolean[] { false, true }) {
+            String line = LogLineFormatter.format(T, LogLevel.WARN, "dev.otto.scheduler", "job",
+                    "job 'a\u001b[31mred\u202e' failed\rFAKE", failure, file);
+            assertThat(line).doesNotContain("\u001b", "\u0007", "\u202e", "\r")
+                    .startsWith("2026-11-21T21:40:00.123Z WARN  dev.otto.scheduler [job] job 'a\\u001b[31mred\\u202e' failed"
+                            + System.lineSeparator() + "    FAKE")
+                    .contains("provider said \\u001b[2J\\u001b]0;pwned\\u0007 \\u202etxt.exe");
+        }
+        String plain = "2026 ok\tcafé 日本\nnext";
+        assertThat(LogLineFormatter.printable(plain)).isSameAs(plain);
+    }
 }
