@@ -187,6 +187,11 @@ public final class SqliteSink implements TelemetrySink, TelemetryStore {
         return writer;
     }
 
+    /** The database file's state, for {@link TelemetryDatabaseCheck}. */
+    TelemetryDatabase database() {
+        return database;
+    }
+
     @Override
     public Optional<SinkStats> stats() {
         return Optional.of(new SinkStats(writer.written(), writer.dropped()));
