@@ -167,9 +167,15 @@ public final class JsonlSink implements TelemetrySink, TelemetryStore {
         return reader.report(day, NAME, writer.droppedOn(day));
     }
 
+    /** What is wrong with the folder or files the sink writes, one line, or null: see {@link JsonlWriter#problem}. */
+    String problem() {
+        return writer.problem();
+    }
+
     @Override
     public SinkHealth health() {
-        String state = writer.closed() ? "closed" : writer.failing() ? "failing" : "ok";
+        // never ok while records are being lost: a deleted folder counts before the next record finds it
+        String state = writer.closed() ? "closed" : writer.failing() || writer.problem() != null ? "failing" : "ok";
         return new SinkHealth(state, writer.written(), writer.dropped(), writer.torn(), writer.lastError(),
                 writer.lastErrorAt(), writer.dir().toString());
     }

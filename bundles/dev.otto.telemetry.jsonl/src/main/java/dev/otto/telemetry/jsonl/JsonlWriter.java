@@ -1,3 +1,8 @@
+/*
+ * One class on purpose, about 850 lines: the batches, the open files, the group commit and the
+ * checks that a file is still the one opened share three locks whose order is stated below;
+ * split, the order would span files.
+ */
 package dev.otto.telemetry.jsonl;
 
 import java.io.IOException;
@@ -5,8 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -20,6 +27,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +63,13 @@ import dev.otto.api.telemetry.TelemetryRecord;
  * cut back out of the file and the file is reopened for the next batch, so writing resumes on its
  * own line as soon as the disk has room again.
  *
+ * <p>A file is written only while it is the one opened: before each write and after each fsync
+ * its path is checked (no link followed) to be a regular file with the device and inode it had when
+ * opened. A file or folder deleted or replaced under the writer (an operator's {@code rm -r}) is
+ * reported once, the folder recreated owner-only and a new file opened; records fsynced to the
+ * deleted file are counted as dropped, never as written. The flusher looks every
+ * {@link #VERIFY_EVERY} even without records, and {@link #problem} says what is wrong meanwhile.
+ *
  * <p>Up to {@value #OPEN_DAYS} day files stay open, so late records of yesterday mixed with today's
  * around midnight cost no reopening. A file switched away from is closed after its last fsync.
  *
@@ -74,6 +89,9 @@ final class JsonlWriter implements AutoCloseable {
 
     /** Day files kept open at once. */
     static final int OPEN_DAYS = 2;
+
+    /** How often the flusher checks the open files and the folder without a record to write. */
+    static final Duration VERIFY_EVERY = Duration.ofSeconds(1);
 
     /** How the writer behaves. */
     record Settings(Duration fsyncInterval, boolean strict, int maxFieldChars, Duration errorLogInterval) {
@@ -119,6 +137,7 @@ final class JsonlWriter implements AutoCloseable {
     private final Object errors = new Object();
     private long lastErrorLogged = Long.MIN_VALUE; // guarded by errors
     private long droppedAtLastLog; // guarded by errors
+    private long lastVerify = System.nanoTime(); // flusher thread only
 
     /** Lines of one day with consecutive sequence numbers, written with one {@code write}. */
     private static final class Batch {
@@ -149,16 +168,18 @@ final class JsonlWriter implements AutoCloseable {
         final LocalDate day;
         final Path file;
         final Output output;
+        final Object key; // device and inode when opened, see identity()
         long size; // only this writer appends to the file
         long lastWrite;
         List<long[]> unsynced = new ArrayList<>(); // sequence ranges {first, last}, ascending
         boolean syncing; // a flush is fsyncing it outside io: that flush, or the next, closes it
         boolean retired;
 
-        DayFile(LocalDate day, Path file, Output output, long size) {
+        DayFile(LocalDate day, Path file, Output output, Object key, long size) {
             this.day = day;
             this.file = file;
             this.output = output;
+            this.key = key;
             this.size = size;
         }
 
@@ -197,6 +218,30 @@ final class JsonlWriter implements AutoCloseable {
             // interval to 15 ms ("at least this often"); a tick that overruns is followed at once
             long micros = Math.max(1, settings.fsyncInterval().toNanos() / 1000);
             flusher.scheduleAtFixedRate(this::tick, micros, micros, TimeUnit.MICROSECONDS);
+        }
+        try {
+            createFolder(); // now, so that a folder missing later means it was deleted
+        } catch (IOException | RuntimeException e) {
+            // the first record reports it
+        }
+    }
+
+    /**
+     * The identity of a file: its device and inode if it is a regular file (not a link, not a
+     * folder), else null (also when it is not there).
+     */
+    static Object identity(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return !a.isRegularFile() ? null : a.fileKey() != null ? a.fileKey() : Boolean.TRUE;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void createFolder() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
         }
     }
 
@@ -372,7 +417,10 @@ final class JsonlWriter implements AutoCloseable {
     private DayFile open(LocalDate day) throws IOException {
         DayFile f = files.get(day);
         if (f != null) {
-            return f;
+            if (Objects.equals(identity(f.file), f.key)) {
+                return f;
+            }
+            replaced(f);
         }
         if (files.size() >= OPEN_DAYS) {
             DayFile idle = null;
@@ -386,9 +434,86 @@ final class JsonlWriter implements AutoCloseable {
         Path file = file(day);
         prepare(file);
         long size = Files.size(file);
-        f = new DayFile(day, file, opener.open(file), size);
+        Output output = opener.open(file);
+        Object key = identity(file);
+        if (key == null) {
+            closeQuietly(output);
+            throw notRegular(file);
+        }
+        f = new DayFile(day, file, output, key, size);
         files.put(day, f);
         return f;
+    }
+
+    private static IOException notRegular(Path file) {
+        return new IOException(file + " is not a regular file (a link or a folder is in its place): move it away, "
+                + "Otto then writes a new file there");
+    }
+
+    /**
+     * An open file is no longer at its path (deleted, moved, replaced): retired, reported once. What
+     * was written to it and not yet fsynced is lost at its fsync (whose check fails). Under io.
+     */
+    private void replaced(DayFile f) {
+        retire(f);
+        boolean folderGone = !Files.isDirectory(dir);
+        String what = f.file + (folderGone ? " and its folder were" : " was") + " deleted or replaced while Otto wrote"
+                + " to it";
+        lastError = what;
+        lastErrorAt = clock.instant();
+        reporter.warn("JSONL telemetry sink: " + what + "; writing goes on in a new file"
+                + (folderGone ? " in the folder, recreated owner-only" : "") + "; records not yet durable in the old"
+                + " one are counted as dropped (otto:sinks)");
+    }
+
+    /**
+     * What is wrong with the folder or the files being written, one line, or null: the folder is
+     * gone, an open file is not at its path any more, or writes fail. A {@code stat} per open file.
+     */
+    String problem() {
+        if (closed()) {
+            return null;
+        }
+        if (!Files.isDirectory(dir)) {
+            return "telemetry folder " + dir + " is missing (deleted while Otto ran?): Otto recreates it within "
+                    + VERIFY_EVERY.toSeconds() + " s or with the next record; if this stays, check that Otto may "
+                    + "write to " + dir.getParent();
+        }
+        io.lock();
+        try {
+            for (DayFile f : files.values()) {
+                if (!Objects.equals(identity(f.file), f.key)) {
+                    return f.file + " was deleted or replaced while Otto wrote to it: Otto opens a new one within "
+                            + VERIFY_EVERY.toSeconds() + " s or with the next record";
+                }
+            }
+        } finally {
+            io.unlock();
+        }
+        if (failing) {
+            return "the JSONL telemetry sink cannot write to " + dir + ": " + lastError
+                    + "; records are counted as dropped until it can (otto:sinks)";
+        }
+        return null;
+    }
+
+    /** The flusher's look at the open files and the folder: a replaced file retired, a deleted folder recreated. */
+    private void verify() {
+        io.lock();
+        try {
+            for (DayFile f : new ArrayList<>(files.values())) {
+                if (!Objects.equals(identity(f.file), f.key)) {
+                    replaced(f);
+                }
+            }
+            createFolder();
+        } catch (IOException | RuntimeException e) {
+            failing = true;
+            lastError = "cannot recreate " + dir + ": " + oneLine(e);
+            lastErrorAt = clock.instant();
+        } finally {
+            io.unlock();
+        }
     }
 
     /**
@@ -412,16 +537,29 @@ final class JsonlWriter implements AutoCloseable {
 
     /** Fsyncs a file's unsynced records where the caller stands (strict mode, close); true if durable. */
     private boolean syncNow(DayFile f) {
-        return sync(f.output, f.file, f.day, f.takeUnsynced());
+        return sync(f, f.takeUnsynced());
     }
 
-    /** Fsyncs records written to a file; true if they are now durable, else they are lost. */
-    private boolean sync(Output output, Path file, LocalDate day, List<long[]> ranges) {
+    /**
+     * Fsyncs records written to a file; true if they are now durable, else they are lost. Durable
+     * means in the file at its path: records fsynced to a file deleted or replaced meanwhile are lost.
+     */
+    private boolean sync(DayFile f, List<long[]> ranges) {
+        Output output = f.output;
+        Path file = f.file;
+        LocalDate day = f.day;
         if (ranges.isEmpty()) {
             return true;
         }
         try {
             output.force();
+            if (!Objects.equals(identity(file), f.key)) {
+                String what = file + " was deleted or replaced before its last records were durable";
+                lastError = what;
+                lastErrorAt = clock.instant();
+                lose(ranges, day, what, null);
+                return false;
+            }
             long count = 0;
             for (long[] r : ranges) {
                 count += r[1] - r[0] + 1;
@@ -439,6 +577,11 @@ final class JsonlWriter implements AutoCloseable {
     private void tick() {
         try {
             flush();
+            long now = System.nanoTime();
+            if (now - lastVerify >= VERIFY_EVERY.toNanos()) {
+                lastVerify = now;
+                verify();
+            }
         } catch (RuntimeException e) {
             reporter.warn("JSONL telemetry sink: group commit failed: " + oneLine(e) + "; it retries at the next tick");
         }
@@ -482,7 +625,7 @@ final class JsonlWriter implements AutoCloseable {
             List<DayFile> failed = new ArrayList<>();
             for (Commit c : commits) {
                 DayFile f = c.file();
-                if (!sync(f.output, f.file, f.day, c.ranges())) {
+                if (!sync(f, c.ranges())) {
                     failed.add(f);
                 }
                 if (!f.syncing) {
@@ -582,8 +725,9 @@ final class JsonlWriter implements AutoCloseable {
 
     /** Creates the file owner-only (and the folder, if new), or tightens it, and cuts a torn last line. */
     private void prepare(Path file) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
+        createFolder();
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw notRegular(file); // never written through a link
         }
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
