@@ -1,6 +1,5 @@
 package dev.otto.shell;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +80,7 @@ final class RuntimeInspector {
                 paths.configFile().toString(),
                 Files.isRegularFile(paths.configFile()),
                 paths.logFile().toString(),
-                bundles, components, pendingDeploys(), health(checks), now, cooldowns(router, now), openCode(openCode));
+                bundles, components, deploys(), health(checks), now, cooldowns(router, now), openCode(openCode));
     }
 
     /** Each check's answer, by name; a check that throws is a problem of its own, not a broken status. */
@@ -216,40 +215,63 @@ final class RuntimeInspector {
         return name + "no " + service + (missing.target == null ? "" : " matching " + missing.target);
     }
 
+    /** {@code java.lang.IllegalStateException: } at the start of a message: a class, not a reason. */
+    private static final java.util.regex.Pattern CLASS_PREFIX =
+            java.util.regex.Pattern.compile("^(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:: |$)");
+    /** A stack frame inside a line ({@code at dev.otto.X.y(X.java:12)}): where the reason ends. */
+    private static final java.util.regex.Pattern FRAME =
+            java.util.regex.Pattern.compile("\\s+at\\s+[\\w$.]+(?:/[\\w$.]+)*\\.[\\w$<>]+\\(.*$");
+
     /**
-     * The innermost cause in SCR's recorded failure (a stack trace as text): the first line is
-     * usually only a reflection wrapper, the last "Caused by:" says what went wrong. Its message
-     * only: the exception's class is for the log, not for the operator.
+     * One readable reason from SCR's recorded failure (a stack trace as text): the message of the
+     * innermost cause that has one (the first line is usually only a reflection wrapper), without
+     * exception classes (of it or of causes it quotes), frames or further lines. A failure no
+     * cause explains is said to be so, with the class for whoever reads the log.
      */
     static String rootCause(String failure) {
         if (failure == null || failure.isBlank()) {
             return "no reason recorded (see the log)";
         }
-        String cause = failure.strip().lines().findFirst().orElse(failure);
-        for (String line : (Iterable<String>) failure.lines()::iterator) {
+        List<String> causes = new ArrayList<>();
+        List<String> lines = failure.strip().lines().collect(Collectors.toList());
+        causes.add(lines.get(0));
+        for (String line : lines) {
             if (line.startsWith("Caused by: ")) {
-                cause = line.substring("Caused by: ".length());
+                causes.add(line.substring("Caused by: ".length()));
             }
         }
-        cause = cause.replaceFirst("^(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*: (?=.)", "");
-        return cause.length() > 600 ? cause.substring(0, 600) + "..." : cause;
+        String unexplained = null;
+        for (int i = causes.size() - 1; i >= 0; i--) {
+            String reason = reason(causes.get(i));
+            if (!reason.isEmpty()) {
+                return reason.length() > 600 ? reason.substring(0, 600) + "..." : reason;
+            }
+            if (unexplained == null) {
+                java.util.regex.Matcher type = java.util.regex.Pattern.compile("([A-Z][\\w$]*)(?::|$)").matcher(causes.get(i).strip());
+                unexplained = type.find() ? type.group(1) : "an exception";
+            }
+        }
+        return "it failed without saying why (" + unexplained + "; the log has the details)";
     }
 
-    private List<String> pendingDeploys() {
+    /** A cause's line as a reason: classes cut from its front, frames from its end; empty when nothing is left. */
+    private static String reason(String cause) {
+        String reason = FRAME.matcher(cause.strip()).replaceFirst("");
+        for (String before = null; !reason.equals(before);) {
+            before = reason;
+            reason = CLASS_PREFIX.matcher(reason).replaceFirst("").strip();
+        }
+        return reason;
+    }
+
+    /** The files of deploy/ that are not running as a bundle ({@link DeployFolder}). */
+    List<DeployFolder.Entry> deploys() {
         String dir = context.getProperty(DEPLOY_DIR);
         if (dir == null) {
             return List.of();
         }
         List<String> locations = Arrays.stream(context.getBundles()).map(Bundle::getLocation).collect(Collectors.toList());
-        try (Stream<Path> files = Files.list(Path.of(dir))) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(name -> name.endsWith(".jar"))
-                    .filter(name -> locations.stream().noneMatch(location -> location.endsWith("/" + name)))
-                    .sorted()
-                    .collect(Collectors.toList());
-        } catch (IOException missingOrUnreadable) {
-            return List.of();
-        }
+        return DeployFolder.inspect(Path.of(dir), locations);
     }
 
     static String stateName(int state) {

@@ -21,7 +21,7 @@ import dev.otto.api.routing.Cooldown;
  */
 record RuntimeStatus(String ottoVersion, String framework, String java, Duration uptime,
         String dataDir, String configFile, boolean configPresent, String logFile,
-        List<BundleRow> bundles, List<ComponentRow> components, List<String> pendingDeploys,
+        List<BundleRow> bundles, List<ComponentRow> components, List<DeployFolder.Entry> deploys,
         List<HealthRow> health, Instant now, Reading<List<Cooldown>> cooldowns, Reading<OpenCodeStatus> openCode) {
 
     /** {@code scheme://user:password@}: credentials in a URL, cut from anything shown. */
@@ -32,7 +32,7 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
     RuntimeStatus {
         bundles = List.copyOf(bundles);
         components = List.copyOf(components);
-        pendingDeploys = List.copyOf(pendingDeploys);
+        deploys = List.copyOf(deploys);
         health = List.copyOf(health);
     }
 
@@ -105,8 +105,10 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
                     ? "components " + String.join(", ", followers) + " failed: a service they need could not be obtained"
                     : "and so " + String.join(", ", followers) + " (they need it)");
         }
-        for (String jar : pendingDeploys) {
-            problems.add("deploy/" + jar + " is not installed yet");
+        for (DeployFolder.Entry deploy : deploys) {
+            if (deploy.problem()) {
+                problems.add(deploy.line());
+            }
         }
         for (HealthRow check : health) {
             if (check.problem() != null) {
@@ -150,7 +152,17 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
             componentList.add(row);
         }
         json.put("components", componentList);
-        json.put("pending_deploys", pendingDeploys);
+        json.put("pending_deploys", deploys.stream().filter(d -> d.problem() && d.state().equals(DeployFolder.NOT_INSTALLED))
+                .map(DeployFolder.Entry::file).toList());
+        List<Map<String, Object>> deployList = new ArrayList<>();
+        for (DeployFolder.Entry d : deploys) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("file", d.file());
+            row.put("state", d.state());
+            row.put("problem", d.problem());
+            deployList.add(row);
+        }
+        json.put("deploy", deployList);
         List<Map<String, Object>> healthList = new ArrayList<>();
         for (HealthRow h : health) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -229,6 +241,13 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
                 healthTable.row(h.name(), h.problem() == null ? "ok" : h.problem());
             }
             out.append(System.lineSeparator()).append(healthTable);
+        }
+        if (!deploys.isEmpty()) {
+            TextTable deployTable = new TextTable("DEPLOY", "STATE");
+            for (DeployFolder.Entry d : deploys) {
+                deployTable.row("deploy/" + d.file(), d.state());
+            }
+            out.append(System.lineSeparator()).append(deployTable);
         }
         out.append(System.lineSeparator()).append(cooldownsText());
         out.append(System.lineSeparator()).append(openCodeText());

@@ -11,10 +11,13 @@ import org.apache.felix.service.command.Parameter;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 
 import dev.otto.api.opencode.OpenCodeConnection;
 import dev.otto.api.routing.ModelRouter;
@@ -31,7 +34,12 @@ public final class StatusCommands {
 
     private static final long POLL_MILLIS = 100;
 
+    /** How often deploy/ is looked at for files FileInstall ignores (it polls every second itself). */
+    private static final long DEPLOY_POLL_SECONDS = 2;
+
     private final RuntimeInspector inspector;
+    private final DeployReport deployReport;
+    private final java.util.concurrent.ScheduledExecutorService deployWatch;
 
     // optional and dynamic: status must answer while the router or the OpenCode bundle is stopped or broken
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -44,14 +52,36 @@ public final class StatusCommands {
     private final List<HealthCheck> checks = new CopyOnWriteArrayList<>();
 
     @Activate
-    public StatusCommands(BundleContext context, @Reference ServiceComponentRuntime scr) {
+    public StatusCommands(BundleContext context, @Reference ServiceComponentRuntime scr,
+            @Reference(service = LoggerFactory.class) Logger logger) {
         this(new RuntimeInspector(context, scr,
                 OttoPaths.resolve(System::getenv, context::getProperty, Path.of(System.getProperty("user.home"))),
-                Clock.systemUTC()));
+                Clock.systemUTC()), new DeployReport(logger::warn, logger::info));
     }
 
-    StatusCommands(RuntimeInspector inspector) {
+    StatusCommands(RuntimeInspector inspector, DeployReport deployReport) {
         this.inspector = inspector;
+        this.deployReport = deployReport;
+        this.deployWatch = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "otto-deploy-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deployWatch.scheduleWithFixedDelay(this::reportDeploys, 0, DEPLOY_POLL_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Each file of deploy/ that is not a bundle gets one log line when it is first seen (again after it changes state). */
+    private void reportDeploys() {
+        try {
+            deployReport.report(inspector.deploys());
+        } catch (RuntimeException unreadable) {
+            // a deploy folder that cannot be read is FileInstall's to report; try again next time
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        deployWatch.shutdownNow();
     }
 
     private RuntimeStatus inspect() {

@@ -48,7 +48,9 @@ class RuntimeStatusTest {
             List<String> pending, List<RuntimeStatus.HealthRow> health, RuntimeStatus.Reading<List<Cooldown>> cooldowns,
             RuntimeStatus.Reading<OpenCodeStatus> openCode) {
         return new RuntimeStatus("0.1.0", "Apache Felix 7.0.5", "17", Duration.ofSeconds(75), "/data", "/cfg/config.jsonc",
-                false, "/data/logs/otto.log", bundles, components, pending, health, NOW, cooldowns, openCode);
+                false, "/data/logs/otto.log", bundles, components,
+                pending.stream().map(jar -> new DeployFolder.Entry(jar, DeployFolder.NOT_INSTALLED, true)).toList(),
+                health, NOW, cooldowns, openCode);
     }
 
     private static RuntimeStatus healthy(RuntimeStatus.Reading<List<Cooldown>> cooldowns, RuntimeStatus.Reading<OpenCodeStatus> openCode) {
@@ -290,7 +292,21 @@ class RuntimeStatusTest {
         assertThat(RuntimeInspector.rootCause("java.lang.Error: plain")).isEqualTo("plain");
         assertThat(RuntimeInspector.rootCause("dev.otto.catalog.CatalogStartupException: Otto cannot start: x.y: z"))
                 .isEqualTo("Otto cannot start: x.y: z");
-        assertThat(RuntimeInspector.rootCause("java.lang.NullPointerException")).isEqualTo("java.lang.NullPointerException");
+        assertThat(RuntimeInspector.rootCause("java.lang.NullPointerException"))
+                .isEqualTo("it failed without saying why (NullPointerException; the log has the details)");
+        // a wrapper quoting its cause, a frame in the message, a cause without message: one reason, no class, no frame
+        assertThat(RuntimeInspector.rootCause(String.join("\n",
+                "org.osgi.service.component.ComponentException: dev.otto.logging.LogException: cannot open /d/logs at"
+                        + " dev.otto.logging.RotatingLogFile.open(RotatingLogFile.java:58)",
+                "\tat org.apache.felix.scr.impl.X.y(X.java:1)",
+                "Caused by: java.lang.IllegalStateException: java.io.IOException: /d/logs/otto.log: Is a directory",
+                "\tat dev.otto.logging.RotatingLogFile.open(RotatingLogFile.java:58)",
+                "Caused by: java.lang.NullPointerException",
+                "\t... 3 more")))
+                .isEqualTo("/d/logs/otto.log: Is a directory");
+        assertThat(RuntimeInspector.rootCause(
+                "dev.otto.logging.LogException: cannot open /d/logs at dev.otto.logging.RotatingLogFile.open(RotatingLogFile.java:58)"))
+                .isEqualTo("cannot open /d/logs");
         assertThat(RuntimeInspector.rootCause(null)).isEqualTo("no reason recorded (see the log)");
     }
 
