@@ -24,6 +24,9 @@ import org.osgi.framework.ServiceReference;
  */
 final class CommandFlags {
 
+    /** Service property of an alias command (dev.otto.shell's CommandAliases): the method it forwards to. */
+    static final String ALIAS_METHOD = "otto.command.method";
+
     private final BundleContext context;
 
     CommandFlags(BundleContext context) {
@@ -46,8 +49,10 @@ final class CommandFlags {
             }
             try {
                 String scope = String.valueOf(reference.getProperty("osgi.command.scope"));
+                Object method = reference.getProperty(ALIAS_METHOD);
                 for (String function : functions(reference.getProperty("osgi.command.function"))) {
-                    List<CompletionData> data = of(command.getClass(), function);
+                    List<CompletionData> data = method == null ? of(command.getClass(), function)
+                            : flags.getOrDefault(scope + ":" + method, aliasFlags(scope, String.valueOf(method)));
                     if (!data.isEmpty()) {
                         flags.put(scope + ":" + function, data);
                         flags.putIfAbsent(function, data);
@@ -85,7 +90,12 @@ final class CommandFlags {
                 chosen = reference;
             }
         }
-        String name = chosen.getProperty("osgi.command.scope") + ":" + function;
+        String scope = String.valueOf(chosen.getProperty("osgi.command.scope"));
+        String name = scope + ":" + function;
+        Object method = chosen.getProperty(ALIAS_METHOD);
+        if (method != null) { // an alias (otto:job-add) of a method Java spells without the hyphen (jobadd)
+            return usage(scope + ":" + method).replace(scope + ":" + method, name);
+        }
         Object service = context.getService(chosen);
         if (service == null) {
             return CommandUsage.line(command, null);
@@ -94,6 +104,25 @@ final class CommandFlags {
             return CommandUsage.line(name, CommandUsage.takes(name, service.getClass(), function));
         } finally {
             context.ungetService(chosen);
+        }
+    }
+
+    /** The flags of {@code scope:method}, the command an alias forwards to. */
+    private List<CompletionData> aliasFlags(String scope, String method) {
+        try {
+            ServiceReference<?>[] targets = context.getServiceReferences((String) null,
+                    "(&(osgi.command.scope=" + escape(scope) + ")(osgi.command.function=" + escape(method) + "))");
+            Object target = targets == null || targets.length == 0 ? null : context.getService(targets[0]);
+            if (target == null) {
+                return List.of();
+            }
+            try {
+                return of(target.getClass(), method);
+            } finally {
+                context.ungetService(targets[0]);
+            }
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            return List.of();
         }
     }
 

@@ -111,7 +111,8 @@ final class GogoConsoles implements Consoles {
     String failure(String command, Throwable e) {
         if (CommandUsage.isArgumentMismatch(e)) {
             String name = CommandUsage.commandOf(command, e);
-            log.info("'" + TerminalText.of(command) + "' refused by Gogo: " + TerminalText.of(message(e)));
+            // the command's name and Gogo's words (types, not values): the line itself may hold a prompt
+            log.info(TerminalText.of(name) + " refused the arguments given: " + TerminalText.of(message(e)));
             String line;
             try {
                 line = usage.apply(name);

@@ -19,6 +19,9 @@ import org.osgi.framework.ServiceRegistration;
  */
 final class CommandAliases implements AutoCloseable {
 
+    /** Service property of an alias: the method (a command function of the same scope) it forwards to. */
+    static final String METHOD = "otto.command.method";
+
     private final List<ServiceRegistration<Function>> registrations = new ArrayList<>();
 
     /** Registers {@code otto:<alias>} for each alias, forwarding to {@code target.<method>}. */
@@ -27,6 +30,7 @@ final class CommandAliases implements AutoCloseable {
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put("osgi.command.scope", "otto");
             properties.put("osgi.command.function", alias);
+            properties.put(METHOD, method); // the console reads the method's flags (completion, usage) through it
             registrations.add(context.registerService(Function.class, new Forward(target, method), properties));
         });
     }
