@@ -103,7 +103,7 @@ final class ConfigParser {
     static final String NOT_UTF8 = "invalid JSONC: the file is not valid UTF-8";
     static final String TRAILING_CONTENT = "invalid JSONC: unexpected content after the document";
     static final String REJECTED = "was rejected when applied; check each field against its documented form";
-    static final String NO_DOCUMENT = "the file holds no settings (it is empty, or only whitespace and comments: a save "
+    static final String NO_DOCUMENT = "holds no settings (it is empty, or only whitespace and comments: a save "
             + "cut short?); write {} for the built-in defaults, or delete the file";
 
     static final Duration REFRESH_MIN = Duration.ofMinutes(1);
@@ -176,7 +176,7 @@ final class ConfigParser {
             }
             Node root = read(decode(content), problems);
             if (root == null) {
-                throw new Fatal(problem(Severity.ERROR, ROOT, 1, 1, NO_DOCUMENT));
+                throw new Fatal(problem(Severity.ERROR, ROOT, 0, 0, NO_DOCUMENT)); // about the whole file
             }
             config = new Schema(problems).config(root);
         } catch (Fatal fatal) {

@@ -18,8 +18,10 @@ import dev.otto.api.config.ModelManagementConfig;
 /**
  * Reads the config file when it may have changed and decides what happens: apply a valid version,
  * reject an invalid one whole (the last good config stays), keep the last applied config when the
- * file is deleted. Each version of the file is judged and reported once, however many times the
- * watcher calls.
+ * file is deleted. Only a path with nothing at it means the built-in defaults; an empty file and
+ * a path that is not a regular file ({@link ConfigFile}) are rejected like an invalid version.
+ * Each version of the file (and each fault at its path) is judged and reported once, however many
+ * times the watcher calls.
  *
  * <p>No OSGi here: the component hands in how to publish and how to log.
  */

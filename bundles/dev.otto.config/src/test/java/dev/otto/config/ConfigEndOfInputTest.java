@@ -91,7 +91,7 @@ class ConfigEndOfInputTest {
         ConfigCheck check = parse(text);
 
         assertThat(check.valid()).isFalse();
-        assertThat(check.problems()).containsExactly(new ConfigProblem(Severity.ERROR, "$", 1, 1, ConfigParser.NO_DOCUMENT));
+        assertThat(check.problems()).containsExactly(new ConfigProblem(Severity.ERROR, "$", 0, 0, ConfigParser.NO_DOCUMENT));
         assertThat(ConfigParser.NO_DOCUMENT).contains("empty", "{}");
     }
 

@@ -185,6 +185,16 @@ class ConfigCommandsTest {
     }
 
     @Test
+    void aFindingAboutTheWholeFileReadsFileColonRule() {
+        ConfigStatus status = new ConfigStatus(FILE, ConfigStatus.State.APPLIED, CONFIG, NOW, List.of());
+        Path dir = Path.of("/tmp/a-directory.jsonc");
+        ConfigProblem whole = new ConfigProblem(ConfigProblem.Severity.ERROR, "$", 0, 0, "a directory, not a file: replace it");
+        ConfigCommands invalid = commands(status, new ConfigCheck(dir, null, List.of(whole)));
+        assertThatThrownBy(() -> invalid.configcheck(false, dir.toString()))
+                .hasMessage(dir + " is invalid, 1 problem:" + System.lineSeparator() + "  " + dir + ": a directory, not a file: replace it");
+    }
+
+    @Test
     void withoutTheConfigBundleTheCommandSaysSo() {
         assertThatThrownBy(() -> new ConfigCommands(Clock.systemUTC()).config(false))
                 .hasMessageStartingWith("the config bundle (dev.otto.config) is not running");
