@@ -207,7 +207,7 @@ public final class JobCommands {
             @Descriptor("when it runs: an ISO-8601 interval (PT15M, P1D; 1 s to 366 days) or five cron fields, e.g."
                     + " '0 3 * * *' (quote it); a schedule that can never fire is refused")
             @Parameter(names = { "-s", "--schedule" }, absentValue = "") String schedule,
-            @Descriptor("what it asks the model (quote it; single quotes keep $ and \\ as they are)")
+            @Descriptor("what it asks the model, at most 256 KiB (quote it; single quotes keep $ and \\ as they are)")
             @Parameter(names = { "-p", "--prompt" }, absentValue = "") String prompt,
             @Descriptor("read the prompt from this UTF-8 file instead of --prompt (at most 256 KiB)")
             @Parameter(names = "--prompt-file", absentValue = "") String promptFile,
