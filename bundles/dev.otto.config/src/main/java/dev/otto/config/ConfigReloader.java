@@ -77,7 +77,7 @@ final class ConfigReloader {
         return switch (now.state()) {
             case NO_FILE, APPLIED -> null;
             case REJECTED -> "config " + file + " is rejected, version " + version + " stays in force: "
-                    + (now.problems().isEmpty() ? "see the log" : describe(now.problems().get(0), file))
+                    + (now.problems().isEmpty() ? "see the log" : sameLine(now.problems().get(0)))
                     + (now.problems().size() > 1 ? " (and " + (now.problems().size() - 1) + " more)" : "")
                     + "; fix the file ('otto:config' lists every problem)";
             case DELETED -> "config " + file + " was deleted while Otto ran; version " + version
@@ -193,15 +193,24 @@ final class ConfigReloader {
     /** One problem stays on the log line ({@code ": ..."}); more follow it, one per line ({@code "; n problems:"}). */
     private String describe(List<ConfigProblem> problems) {
         if (problems.size() == 1) {
-            return ": " + describe(problems.get(0), file);
+            return ": " + sameLine(problems.get(0));
         }
         return "; " + problems.size() + " problems:"
                 + problems.stream().map(p -> System.lineSeparator() + "  " + describe(p, file)).collect(Collectors.joining());
     }
 
+    /** A finding on a line that already names the file: the rule alone when it is about the whole file. */
+    private String sameLine(ConfigProblem problem) {
+        return isWholeFile(problem) ? problem.rule() : problem.describe(file);
+    }
+
+    private static boolean isWholeFile(ConfigProblem problem) {
+        return problem.line() == 0 && problem.path().equals("$");
+    }
+
     /** {@code file:line:column: path: rule}, or {@code file: rule} for a finding about the whole file. */
     static String describe(ConfigProblem problem, Path file) {
-        return problem.line() == 0 && problem.path().equals("$") ? file + ": " + problem.rule() : problem.describe(file);
+        return isWholeFile(problem) ? file + ": " + problem.rule() : problem.describe(file);
     }
 
     private static byte[] sha256(byte[] content) {

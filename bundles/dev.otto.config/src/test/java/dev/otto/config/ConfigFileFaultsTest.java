@@ -135,7 +135,8 @@ class ConfigFileFaultsTest {
         assertThat(published).as("nothing but the good version was ever published").containsExactly(good);
         assertThat(errors()).singleElement().satisfies(line -> assertThat(line)
                 .contains(file.toString(), phrase, "version " + good.versionId() + " stays in force")
-                .doesNotContain("permissions", ":0:0", "\n"));
+                .doesNotContain("permissions", ":0:0", "\n")
+                .satisfies(l -> assertThat(l.indexOf(file.toString())).as("the path once").isEqualTo(l.lastIndexOf(file.toString()))));
         assertThat(reloader.problem()).contains(file.toString(), phrase);
         ConfigCheck check = assertTimeoutPreemptively(HANG, () -> reloader.check(file));
         assertThat(check.valid()).isFalse();
