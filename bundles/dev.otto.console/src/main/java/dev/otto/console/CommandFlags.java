@@ -94,7 +94,10 @@ final class CommandFlags {
         String name = scope + ":" + function;
         Object method = chosen.getProperty(ALIAS_METHOD);
         if (method != null) { // an alias (otto:job-add) of a method Java spells without the hyphen (jobadd)
-            return usage(scope + ":" + method).replace(scope + ":" + method, name);
+            // what it takes under the name typed; help knows only the method's name
+            String target = scope + ":" + method;
+            String line = usage(target);
+            return line.startsWith(target + " ") ? name + line.substring(target.length()) : line;
         }
         Object service = context.getService(chosen);
         if (service == null) {

@@ -39,8 +39,8 @@ final class CommandUsage {
     }
 
     /**
-     * The command the failure is about, as the operator typed it: the first word of the line, or
-     * the function Gogo names when the first word is another command (a pipe, a script).
+     * The command the failure is about, as the operator typed it: the first word of a line of one
+     * command, or the function Gogo names when the line holds several (a pipe, a script).
      */
     static String commandOf(String line, Throwable failure) {
         String first = line == null ? "" : line.strip().split("[\\s;|]", 2)[0];
@@ -48,7 +48,9 @@ final class CommandUsage {
             Matcher coerced = t.getMessage() == null ? null : COERCED.matcher(t.getMessage());
             if (coerced != null && coerced.find()) {
                 String function = coerced.group(1);
-                return first.equals(function) || first.endsWith(":" + function) ? first : function;
+                // one command on the line: the name typed (an alias, otto:job-run, reaches Gogo as jobrun)
+                boolean alone = !line.contains("|") && !line.contains(";");
+                return alone || first.equals(function) || first.endsWith(":" + function) ? first : function;
             }
         }
         return first;

@@ -59,6 +59,8 @@ class CommandUsageTest {
         IllegalArgumentException coerce = new IllegalArgumentException("Cannot coerce status(Token) to any of [(boolean)]");
         assertThat(CommandUsage.commandOf("  otto:status --foo", coerce)).isEqualTo("otto:status");
         assertThat(CommandUsage.commandOf("status 1 2", coerce)).isEqualTo("status");
+        assertThat(CommandUsage.commandOf("otto:job-run x",
+                new IllegalArgumentException("Cannot coerce jobrun(Token) to any of [(long)]"))).isEqualTo("otto:job-run");
         assertThat(CommandUsage.commandOf("echo x | status --foo", coerce)).isEqualTo("status");
         assertThat(CommandUsage.commandOf("otto:job-run x", new IllegalArgumentException("argument type mismatch")))
                 .isEqualTo("otto:job-run");

@@ -31,7 +31,7 @@ final class DeployReport {
             String line = entry.line();
             now.add(line);
             if (!said.contains(line)) {
-                (entry.problem() ? warn : info).accept(Printable.of(line));
+                (entry.problem() ? warn : info).accept(line); // the log line escapes what the file name holds
             }
         }
         said.clear();

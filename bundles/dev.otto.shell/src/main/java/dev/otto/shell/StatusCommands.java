@@ -25,7 +25,7 @@ import dev.otto.api.runtime.HealthCheck;
 import dev.otto.api.runtime.OttoPaths;
 
 /** {@code otto:status} and {@code otto:await}: is the runtime whole, and if not, what is missing and why. */
-@Component(service = StatusCommands.class, property = {
+@Component(service = StatusCommands.class, immediate = true, property = { // immediate: it watches deploy/
         "osgi.command.scope=otto",
         "osgi.command.function=status",
         "osgi.command.function=await" })
