@@ -56,12 +56,14 @@ final class JobDatabase implements AutoCloseable {
     private final Path file;
     private final String schemaVersion;
     private final DatabaseHealth health;
+    private final DatabaseFile.SideFiles sideFiles;
     private final Reporter reporter;
     private final ReentrantLock lock = new ReentrantLock();
     private Connection connection; // guarded by lock; null once closed
     private boolean rescued; // guarded by lock
 
     private JobDatabase(Path file, String schemaVersion, Connection connection, DatabaseHealth health, Reporter reporter) {
+        this.sideFiles = new DatabaseFile.SideFiles(file);
         this.file = file;
         this.schemaVersion = schemaVersion;
         this.connection = connection;
@@ -189,11 +191,19 @@ final class JobDatabase implements AutoCloseable {
         lock.lock();
         try {
             if (connection != null) {
-                if (health.ghostProblem() != null) {
+                boolean ghost = health.ghostProblem() != null;
+                if (ghost) {
                     rescueOnce(connection);
                 }
                 closeQuietly(connection);
                 connection = null;
+                if (ghost) {
+                    // SQLite keeps the WAL of a moved file: left there, it would be applied to the next file at the path
+                    List<Path> removed = sideFiles.removeStale();
+                    if (!removed.isEmpty()) {
+                        reporter.warn("removed " + removed + ", the SQLite side files of the deleted or replaced " + file);
+                    }
+                }
             }
         } finally {
             lock.unlock();

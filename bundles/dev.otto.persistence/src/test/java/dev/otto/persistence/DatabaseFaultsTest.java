@@ -151,6 +151,34 @@ class DatabaseFaultsTest {
         assertThat(Sql.rows(rescued, "SELECT name FROM jobs")).containsExactly("digest");
         assertThat(jobs.problem()).contains(rescued.toString());
         jobs.close();
+        // the deleted file's WAL is not left to be applied to the file put back
+        assertThat(dir.resolve("otto.db-wal")).doesNotExist();
+        assertThat(dir.resolve("otto.db-shm")).doesNotExist();
+        assertThatThrownBy(this::open).hasMessageContaining("is missing").hasMessageContaining(rescued.toString());
+        Files.move(rescued, db());
+        SqliteJobRepository back = open();
+        assertThat(back.list()).extracting(j -> j.name()).containsExactly("digest");
+        back.close();
+        assertThat(Sql.rows(db(), "PRAGMA integrity_check")).containsExactly("ok");
+    }
+
+    @Test
+    void aBackupRestoredWhileOttoRunsIsOpenedIntactAfterTheRestart() throws Exception {
+        SqliteJobRepository jobs = open();
+        jobs.create(draft("old"));
+        jobs.close();
+        Path backup = dir.resolve("backup.db");
+        Files.copy(db(), backup);
+        jobs = open();
+        for (int i = 0; i < 50; i++) {
+            jobs.create(draft("newer " + i)); // frames in the WAL of the file about to be replaced
+        }
+        Files.move(backup, db(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        jobs.close();
+        SqliteJobRepository restored = open();
+        assertThat(restored.list()).extracting(j -> j.name()).containsExactly("old");
+        restored.close();
+        assertThat(Sql.rows(db(), "PRAGMA integrity_check")).containsExactly("ok");
     }
 
     @Test

@@ -69,7 +69,7 @@ public final class DatabaseFile {
             if (Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IllegalStateException("the " + label + " " + file + " is missing, but this data folder had one"
                         + " (" + marker + " records that Otto created it): restore it from a backup" + rescueHint(file)
-                        + ", or delete " + marker + " to start with a new, empty database");
+                        + ", or delete " + marker + " to start with a new, empty database" + orphanHint(file));
             }
             create(file, label, dataSources, reporter);
             return true;
@@ -149,6 +149,62 @@ public final class DatabaseFile {
         }
         return copies.isEmpty() ? "" : " (the newest copy Otto saved when it was deleted is "
                 + copies.get(copies.size() - 1) + ": move it to " + file + ")";
+    }
+
+    /**
+     * SQLite's {@code -wal} and {@code -shm} beside a missing file belong to that file: SQLite
+     * would apply them to whatever file is put there next (a backup, a rescued copy) and corrupt it.
+     */
+    private static String orphanHint(Path file) {
+        List<String> orphans = new ArrayList<>();
+        for (String suffix : List.of("-wal", "-shm")) {
+            if (Files.exists(Path.of(file + suffix), LinkOption.NOFOLLOW_LINKS)) {
+                orphans.add(file + suffix);
+            }
+        }
+        return orphans.isEmpty() ? "" : "; first move aside " + String.join(" and ", orphans)
+                + ": they belong to the missing file, and SQLite would apply them to the file you put there";
+    }
+
+    /**
+     * The {@code -wal} and {@code -shm} files of an open database, as they were when it opened, so
+     * that a database deleted or replaced under Otto does not leave them to a file put there later.
+     */
+    public static final class SideFiles {
+        private final List<FileIdentity> files = new ArrayList<>();
+
+        /** Records the side files of {@code file} that exist now. */
+        public SideFiles(Path file) {
+            for (String suffix : List.of("-wal", "-shm")) {
+                try {
+                    files.add(FileIdentity.of(Path.of(file + suffix)));
+                } catch (IOException absent) {
+                    // none yet: nothing to clean up later
+                }
+            }
+        }
+
+        /**
+         * Deletes the recorded side files that are still the same files: to be called once the
+         * connection to a deleted or replaced database is closed (SQLite then neither checkpoints
+         * nor deletes its WAL, which would be applied to the next file at the path).
+         *
+         * @return the files deleted
+         */
+        public List<Path> removeStale() {
+            List<Path> removed = new ArrayList<>();
+            for (FileIdentity side : files) {
+                if (side.change() == null) {
+                    try {
+                        Files.delete(side.file());
+                        removed.add(side.file());
+                    } catch (IOException e) {
+                        // gone meanwhile, or not ours to delete: left as it is
+                    }
+                }
+            }
+            return removed;
+        }
     }
 
     private static String startNew(Path file, Path marker, String suffix) {

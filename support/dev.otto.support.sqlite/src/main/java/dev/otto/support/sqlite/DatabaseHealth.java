@@ -20,7 +20,11 @@ public final class DatabaseHealth {
     private final FileIdentity identity;
     private final String label;
     private final String ghostRemedy;
+    /** Free space, beyond what there was when a write failed for want of it, that counts as room again. */
+    static final long ROOM_AGAIN_BYTES = 1L << 20;
+
     private volatile String writeProblem;
+    private volatile long usableAtFailure = -1; // -1: not a failure for want of space
     private volatile String rescuedTo;
 
     /**
@@ -38,10 +42,23 @@ public final class DatabaseHealth {
         return identity.file();
     }
 
-    /** Null when all is well, else one line: what is wrong, the path, what to do. */
+    /**
+     * Null when all is well, else one line: what is wrong, the path, what to do. A write that
+     * failed on a (nearly) full file system stops counting once it has {@link #ROOM_AGAIN_BYTES}
+     * more free than then (one {@code statvfs}): a database nobody writes to would otherwise stay
+     * "full" after the operator freed space; the next write that fails reports it again.
+     */
     public String problem() {
         String ghost = ghostProblem();
-        return ghost != null ? ghost : writeProblem;
+        if (ghost != null) {
+            return ghost;
+        }
+        String write = writeProblem;
+        long before = usableAtFailure;
+        if (write != null && before >= 0 && usable() >= before + ROOM_AGAIN_BYTES) {
+            return null;
+        }
+        return write;
     }
 
     /** Null while the path names the file that was opened; else one line saying so and what to do. */
@@ -76,15 +93,37 @@ public final class DatabaseHealth {
     /** A write committed: the disk takes writes again. */
     public void writeSucceeded() {
         writeProblem = null;
+        usableAtFailure = -1;
     }
 
     /** A write failed; a full disk or an I/O error is kept as the problem until a write succeeds. */
     public void writeFailed(SQLException e) {
         if (isDiskFault(e)) {
+            long usable = isFull(e) ? usable() : -1;
+            // only a file system that really was (nearly) full; SQLITE_FULL from a page limit is not
+            usableAtFailure = usable >= 0 && usable < ROOM_AGAIN_BYTES ? usable : -1;
             writeProblem = "cannot write to the " + label + " " + identity.file() + ": disk full? ("
                     + SchemaMigrator.rootMessage(e) + "); free space on its file system (df "
                     + identity.file().toAbsolutePath().getParent() + "), then it clears with the next write";
         }
+    }
+
+    private long usable() {
+        try {
+            return java.nio.file.Files.getFileStore(identity.file().toAbsolutePath().getParent()).getUsableSpace();
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static boolean isFull(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ((sql.getErrorCode() & 0xff) == SQLITE_FULL
+                    || String.valueOf(sql.getMessage()).contains("SQLITE_FULL"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether SQLite failed because of the disk (full, or an I/O error), not the statement. */
