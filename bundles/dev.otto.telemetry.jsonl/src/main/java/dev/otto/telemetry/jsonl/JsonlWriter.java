@@ -1,5 +1,5 @@
 /*
- * One class on purpose, about 850 lines: the batches, the open files, the group commit and the
+ * One class on purpose, about 900 lines: the batches, the open files, the group commit and the
  * checks that a file is still the one opened share three locks whose order is stated below;
  * split, the order would span files.
  */
