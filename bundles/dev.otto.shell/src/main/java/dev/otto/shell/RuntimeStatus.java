@@ -259,7 +259,7 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
         } else {
             out.append("NOT READY, ").append(problems.size()).append(problems.size() == 1 ? " problem:" : " problems:");
             for (String problem : problems) {
-                out.append(System.lineSeparator()).append("  - ").append(problem);
+                out.append(System.lineSeparator()).append("  - ").append(Printable.of(problem));
             }
         }
         return out.append(System.lineSeparator()).toString();

@@ -132,7 +132,7 @@ public final class StatusCommands {
                 lastChange = now;
             }
             if (now - deadline >= 0 || now - lastChange >= settle) {
-                throw new IllegalStateException("Otto is not ready: " + String.join("; ", problems));
+                throw new IllegalStateException("Otto is not ready: " + Printable.of(String.join("; ", problems))); // the launcher prints it as it is
             }
             Thread.sleep(POLL_MILLIS);
         }

@@ -69,4 +69,17 @@ class DeployFolderTest {
         assertThat(warnings).containsExactly("deploy/x.jar is not a bundle (not a readable jar): ignored",
                 "deploy/x.jar is not a bundle (not a readable jar): ignored");
     }
+
+    @Test
+    void aProblemNamingAFileIsPrintedEscaped() {
+        RuntimeStatus status = new RuntimeStatus("1", "Apache Felix 7", "17", java.time.Duration.ZERO, "/d", "/c", true,
+                "/d/logs/otto.log", List.of(), List.of(),
+                List.of(new DeployFolder.Entry("x\u001b[2J\u202e.jar", "is not a bundle (not a readable jar): ignored", true),
+                        new DeployFolder.Entry("README.txt", "is not a bundle: ignored", false)),
+                List.of(), java.time.Instant.EPOCH, RuntimeStatus.Reading.missing("none"), RuntimeStatus.Reading.missing("none"));
+        assertThat(status.problems()).hasSize(1);
+        assertThat(status.toText()).doesNotContain("\u001b", "\u202e")
+                .contains("  - deploy/x\\u001b[2J\\u202e.jar is not a bundle (not a readable jar): ignored")
+                .containsPattern("deploy/README.txt +is not a bundle: ignored");
+    }
 }
