@@ -68,7 +68,8 @@ import dev.otto.api.telemetry.TelemetryRecord;
  * opened. A file or folder deleted or replaced under the writer (an operator's {@code rm -r}) is
  * reported once, the folder recreated owner-only and a new file opened; records fsynced to the
  * deleted file are counted as dropped, never as written. The flusher looks every
- * {@link #VERIFY_EVERY} even without records, and {@link #problem} says what is wrong meanwhile.
+ * {@link #VERIFY_EVERY} even without records, and {@link #problem} says what is wrong meanwhile;
+ * while writes fail it also probes whether the disk has room again (see {@link #probe}).
  *
  * <p>Up to {@value #OPEN_DAYS} day files stay open, so late records of yesterday mixed with today's
  * around midnight cost no reopening. A file switched away from is closed after its last fsync.
@@ -92,6 +93,9 @@ final class JsonlWriter implements AutoCloseable {
 
     /** How often the flusher checks the open files and the folder without a record to write. */
     static final Duration VERIFY_EVERY = Duration.ofSeconds(1);
+    /** What {@link #probe} writes while writes fail: a page, beside the day files (not an {@code otto-*.jsonl} name). */
+    static final String PROBE_FILE = ".write-probe";
+    static final int PROBE_BYTES = 4096;
 
     /** How the writer behaves. */
     record Settings(Duration fsyncInterval, boolean strict, int maxFieldChars, Duration errorLogInterval) {
@@ -507,12 +511,38 @@ final class JsonlWriter implements AutoCloseable {
                 }
             }
             createFolder();
+            if (failing) {
+                probe();
+            }
         } catch (IOException | RuntimeException e) {
             failing = true;
             lastError = "cannot recreate " + dir + ": " + oneLine(e);
             lastErrorAt = clock.instant();
         } finally {
             io.unlock();
+        }
+    }
+
+    /**
+     * While writes fail and no record comes to try again: writes and fsyncs {@value #PROBE_BYTES}
+     * bytes to a probe file beside the day files, through the same opener, and ends the failing
+     * state if that works, so a disk that has room again stops being a problem without waiting for
+     * the next record. The probe file is deleted either way. Under io.
+     */
+    private void probe() {
+        Path probe = dir.resolve(PROBE_FILE);
+        try (Output output = opener.open(probe)) {
+            output.write(ByteBuffer.allocate(PROBE_BYTES));
+            output.force();
+            failing = false;
+        } catch (Exception stillFailing) {
+            // the last error stands; the next tick or record tries again
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // a probe left behind is overwritten by the next one and never read as telemetry
+            }
         }
     }
 

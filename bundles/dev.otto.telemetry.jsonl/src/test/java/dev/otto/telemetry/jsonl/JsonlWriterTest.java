@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.otto.api.model.RouteType;
 import dev.otto.api.telemetry.RunTelemetry;
 import dev.otto.api.telemetry.TelemetryRecord;
+import dev.otto.support.testing.Eventually;
 import dev.otto.support.testing.TelemetryRecords;
 
 /** The group commit: batches, fsync outside the appenders' locks, failures of whole batches. */
@@ -207,6 +208,25 @@ class JsonlWriterTest {
         Set<String> ids = ids(records(DAY));
         assertThat(ids).hasSize(500).noneMatch(id -> id.startsWith("lost"));
         assertThat(sink.health().torn()).as("a failed write is cut back at once, not left for the next open").isZero();
+    }
+
+    @Test
+    void aDiskThatHasRoomAgainStopsBeingAProblemWithoutWaitingForARecord() throws Exception {
+        Faulty faulty = new Faulty();
+        JsonlSink sink = sink(false, faulty);
+        JsonlWriter writer = sink.writer();
+        faulty.full.set(true);
+        long lost = sink.append(run("lost", NOON));
+        assertThat(writer.awaitDurable(lost, WAIT)).isFalse();
+        assertThat(sink.health().state()).isEqualTo("failing");
+        assertThat(writer.problem()).contains("cannot write").contains("No space left on device");
+
+        faulty.full.set(false); // room again, and no record comes
+
+        Eventually.await("the probe ends the failing state", WAIT, () -> writer.problem() == null);
+        assertThat(sink.health().state()).isEqualTo("ok");
+        assertThat(sink.health().dropped()).as("what was lost stays counted").isEqualTo(1);
+        assertThat(dir.resolve(JsonlWriter.PROBE_FILE)).doesNotExist();
     }
 
     @Test
