@@ -30,6 +30,8 @@ import org.jline.terminal.Terminal;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStyle;
 
+import dev.otto.support.text.TerminalSafe;
+
 /**
  * One interactive console: read a line with JLine (editing, history, completion of commands and
  * their flags, gogo.jline's parser and highlighting), run it in the Gogo session, print the result.
@@ -37,7 +39,7 @@ import org.jline.utils.AttributedStyle;
  * <p>Not gogo.jline's own shell loop, for what an operator sees: a failure prints one line,
  * {@code otto: <message>}, never an exception's class or stack trace (the log file has those), and
  * for arguments a command does not take, what it takes; results and failures are printed through
- * {@link TerminalText}, so nothing a command returns can drive the terminal;
+ * {@link TerminalSafe#text}, so nothing a command returns can drive the terminal;
  * {@code exit} and Ctrl-D leave the console without stopping Otto; Ctrl-C at the prompt clears the
  * line and while a command runs interrupts that command, never the runtime.
  */
@@ -108,7 +110,7 @@ final class ConsoleLoop {
             try {
                 reader.getHistory().save();
             } catch (IOException e) {
-                fail("the console history could not be saved to " + history + ": " + TerminalText.of(e.getMessage()));
+                fail("the console history could not be saved to " + history + ": " + TerminalSafe.text(e.getMessage()));
             }
         }
     }
@@ -134,7 +136,7 @@ final class ConsoleLoop {
             session.put("0", profile.toUri());
             session.execute(Files.readString(profile));
         } catch (Exception e) {
-            fail(TerminalText.of(profile.toString()) + ": " + failure.apply("", e));
+            fail(TerminalSafe.text(profile.toString()) + ": " + failure.apply("", e));
         } finally {
             session.put("0", null);
         }
@@ -145,7 +147,7 @@ final class ConsoleLoop {
             Object result = session.execute(program);
             session.put(Shell.VAR_RESULT, result);
             if (result != null) {
-                terminal.writer().println(TerminalText.of(String.valueOf(session.format(result, Converter.INSPECT))));
+                terminal.writer().println(TerminalSafe.text(String.valueOf(session.format(result, Converter.INSPECT))));
             }
         } catch (Exception e) {
             session.put(Shell.VAR_EXCEPTION, e);

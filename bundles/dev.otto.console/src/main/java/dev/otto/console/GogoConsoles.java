@@ -18,6 +18,7 @@ import org.jline.builtins.Completers.CompletionData;
 import org.jline.terminal.Terminal;
 
 import dev.otto.api.runtime.ConsoleWire;
+import dev.otto.support.text.TerminalSafe;
 
 /**
  * Gogo behind every console: scripted sessions format results and failures exactly as
@@ -61,7 +62,7 @@ final class GogoConsoles implements Consoles {
                 try {
                     Object result = session.execute(command);
                     if (result != null) {
-                        String text = TerminalText.of(String.valueOf(session.format(result, Converter.INSPECT)).stripTrailing());
+                        String text = TerminalSafe.text(String.valueOf(session.format(result, Converter.INSPECT)).stripTrailing());
                         if (!text.isEmpty()) {
                             outText.println(text);
                         }
@@ -69,10 +70,10 @@ final class GogoConsoles implements Consoles {
                     return ConsoleWire.OK;
                 } catch (Exception e) {
                     if (Thread.interrupted() || wasInterrupted(e)) {
-                        errText.println("otto: '" + TerminalText.of(command) + "' interrupted");
+                        errText.println("otto: '" + TerminalSafe.text(command) + "' interrupted");
                         return ConsoleWire.INTERRUPTED;
                     }
-                    errText.println("otto: '" + TerminalText.of(command) + "' failed: " + failure(command, e));
+                    errText.println("otto: '" + TerminalSafe.text(command) + "' failed: " + failure(command, e));
                     return ConsoleWire.FAILED;
                 }
             }
@@ -112,16 +113,16 @@ final class GogoConsoles implements Consoles {
         if (CommandUsage.isArgumentMismatch(e)) {
             String name = CommandUsage.commandOf(command, e);
             // the command's name and Gogo's words (types, not values): the line itself may hold a prompt
-            log.info(TerminalText.of(name) + " refused the arguments given: " + TerminalText.of(message(e)));
+            log.info(TerminalSafe.text(name) + " refused the arguments given: " + TerminalSafe.text(message(e)));
             String line;
             try {
                 line = usage.apply(name);
             } catch (RuntimeException cannotSay) {
                 line = CommandUsage.line(name, null);
             }
-            return TerminalText.of(line);
+            return TerminalSafe.text(line);
         }
-        return TerminalText.of(message(e));
+        return TerminalSafe.text(message(e));
     }
 
     static String message(Throwable e) {

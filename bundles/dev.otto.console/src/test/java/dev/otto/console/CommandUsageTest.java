@@ -8,6 +8,7 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Parameter;
 import org.junit.jupiter.api.Test;
 
+
 class CommandUsageTest {
 
     public static final class Commands {
@@ -64,14 +65,5 @@ class CommandUsageTest {
         assertThat(CommandUsage.commandOf("echo x | status --foo", coerce)).isEqualTo("status");
         assertThat(CommandUsage.commandOf("otto:job-run x", new IllegalArgumentException("argument type mismatch")))
                 .isEqualTo("otto:job-run");
-    }
-
-    @Test
-    void terminalTextKeepsLinesAndTabsAndEscapesEverythingThatDrivesATerminal() {
-        assertThat(TerminalText.of("a\tb\nc\r\nd 日本 ✓")).isEqualTo("a\tb\nc\r\nd 日本 ✓");
-        assertThat(TerminalText.of("\u001b[2J\u0007x\ry\u009b\u202e\u2066\u2028\u007f"))
-                .isEqualTo("\\u001b[2J\\u0007x\\ry\\u009b\\u202e\\u2066\\u2028\\u007f");
-        assertThat(TerminalText.of(TerminalText.of("\u001b"))).isEqualTo("\\u001b");
-        assertThat(TerminalText.of(null)).isNull();
     }
 }

@@ -10,10 +10,12 @@ import java.util.Map;
 
 import org.osgi.service.log.LogLevel;
 
+import dev.otto.support.text.TerminalSafe;
+
 /**
  * Turns one log entry into readable text: one line of
  * {@code time LEVEL bundle [logger] message}, then the exception; control and bidirectional
- * characters in any of it (a prompt, a provider's error) escaped ({@link #printable}).
+ * characters in any of it (a prompt, a provider's error) escaped ({@link TerminalSafe#text}).
  *
  * <p>The console gets a compact cause chain (class and message of each cause, the first frame of
  * the root cause) so an activation failure is readable at a glance; the file gets the full stack
@@ -42,33 +44,7 @@ final class LogLineFormatter {
             line.append(System.lineSeparator());
             line.append(fullTrace ? stackTrace(exception) : causeChain(exception));
         }
-        return printable(line.toString());
-    }
-
-    /**
-     * {@code text} unable to drive the terminal that shows it ({@code less}, {@code tail -f}): every
-     * control character but line feed and tab (so no escape sequence or bell), a carriage return not
-     * before a line feed, DEL, C1, the line and paragraph separators and the bidirectional controls
-     * (U+061C, U+200E/F, U+202A-E, U+2066-9) written as {@code \}{@code uXXXX} ({@code \r}); anything
-     * else, and so every line without such a character, byte for byte as it was. The same rule as
-     * the console's for what it prints; a bundle of its own, so its own copy.
-     */
-    static String printable(String text) {
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean unsafe = c == '\r' ? i + 1 >= text.length() || text.charAt(i + 1) != '\n'
-                    : c != '\n' && c != '\t' && (c < 0x20 || (c >= 0x7f && c <= 0x9f)
-                            || c == 0x061c || c == 0x200e || c == 0x200f || c == 0x2028 || c == 0x2029
-                            || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069));
-            if (unsafe && out == null) {
-                out = new StringBuilder(text.length() + 16).append(text, 0, i);
-            }
-            if (out != null) {
-                out.append(!unsafe ? String.valueOf(c) : c == '\r' ? "\\r" : String.format("\\u%04x", (int) c));
-            }
-        }
-        return out == null ? text : out.toString();
+        return TerminalSafe.text(line.toString());
     }
 
     private static String padLevel(LogLevel level) {

@@ -7,6 +7,8 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.log.LogLevel;
 
+import dev.otto.support.text.TerminalSafe;
+
 class LogLineFormatterTest {
 
     private static final Instant T = Instant.parse("2026-11-21T21:40:00.123Z");
@@ -54,6 +56,6 @@ class LogLineFormatterTest {
                     .contains("provider said \\u001b[2J\\u001b]0;pwned\\u0007 \\u202etxt.exe");
         }
         String plain = "2026 ok\tcafé 日本\nnext";
-        assertThat(LogLineFormatter.printable(plain)).isSameAs(plain);
+        assertThat(TerminalSafe.text(plain)).isSameAs(plain);
     }
 }

@@ -30,6 +30,7 @@ import dev.otto.api.model.ModelRef;
 import dev.otto.api.model.TaskType;
 import dev.otto.api.routing.ActiveRouting;
 import dev.otto.api.routing.ModelRouter;
+import dev.otto.support.text.TerminalSafe;
 
 /** {@code otto:config} and {@code otto:config-check}: what configuration is in force, and is a file valid. */
 // immediate: the hyphenated alias services live as long as the component, not just one call
@@ -196,7 +197,7 @@ public final class ConfigCommands {
      * (a directory, a dangling link, an empty file has no line to point at).
      */
     private static String describe(ConfigProblem problem, Path file) {
-        return Printable.of(problem.line() == 0 && problem.path().equals("$")
+        return TerminalSafe.line(problem.line() == 0 && problem.path().equals("$")
                 ? file + ": " + problem.rule() : problem.describe(file));
     }
 

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 
+import dev.otto.support.text.TerminalSafe;
+
 /**
  * The bounds of what an operator gives the job and ask commands, checked before anything is stored
  * or routed. A prompt, typed or read from a file, is at most {@link #MAX_PROMPT_BYTES} of UTF-8; a
@@ -64,10 +66,10 @@ final class InputBounds {
         try {
             file = Path.of(argument).toAbsolutePath();
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("the prompt file name " + Printable.of(argument) + " is not a valid path: "
+            throw new IllegalArgumentException("the prompt file name " + TerminalSafe.line(argument) + " is not a valid path: "
                     + e.getReason());
         }
-        String prefix = "cannot read the prompt file " + Printable.of(file.toString()) + ": ";
+        String prefix = "cannot read the prompt file " + TerminalSafe.line(file.toString()) + ": ";
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
@@ -142,8 +144,8 @@ final class InputBounds {
                     + " most " + MAX_NAME_CHARS + ", e.g. nightly-digest");
         }
         for (int i = 0; i < stripped.length(); i++) {
-            if (Printable.unsafe(stripped.charAt(i))) {
-                throw new IllegalArgumentException("--name has a control character (" + Printable.of(String.valueOf(
+            if (TerminalSafe.isControl(stripped.charAt(i))) {
+                throw new IllegalArgumentException("--name has a control character (" + TerminalSafe.line(String.valueOf(
                         stripped.charAt(i))) + ") at position " + (i + 1) + ": a job name is one line of printable"
                         + " text, e.g. nightly-digest");
             }
@@ -156,7 +158,7 @@ final class InputBounds {
         if (e instanceof NoSuchFileException) {
             if (Files.isSymbolicLink(file)) {
                 try {
-                    return "it is a symbolic link to " + Printable.of(Files.readSymbolicLink(file).toString())
+                    return "it is a symbolic link to " + TerminalSafe.line(Files.readSymbolicLink(file).toString())
                             + ", which does not exist";
                 } catch (IOException | UnsupportedOperationException ignored) {
                     return "it is a symbolic link to a file that does not exist";
@@ -172,9 +174,9 @@ final class InputBounds {
             if (why.toLowerCase(Locale.ROOT).contains("levels of symbolic links")) {
                 return "it is a symbolic link loop (" + why + "); point the link at a file";
             }
-            return Printable.of(why);
+            return TerminalSafe.line(why);
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : Printable.of(e.getMessage());
+        return e.getMessage() == null ? e.getClass().getSimpleName() : TerminalSafe.line(e.getMessage());
     }
 
     /** A size as an operator reads it: bytes below 1 KiB, else KiB, MiB or GiB with the byte count. */

@@ -42,13 +42,14 @@ import dev.otto.api.job.NoSuchJobException;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.tools.HookCommand;
+import dev.otto.support.text.TerminalSafe;
 
 /**
  * {@code otto:jobs}, {@code otto:job}, {@code otto:job-add}, {@code otto:job-model},
  * {@code otto:job-sops}, {@code otto:job-hook} and {@code otto:job-rm}: the stored jobs, their model
  * overrides, SOPs and hooks ({@code otto:job-edit} is {@link JobEditCommands}). Listings show a
  * prompt's length, never its text (prompts can be long or sensitive); {@code otto:job <id>} shows it
- * in full, escaped ({@link Printable}). A hook is shown as its program and number of arguments:
+ * in full, escaped ({@link TerminalSafe}). A hook is shown as its program and number of arguments:
  * arguments may hold secrets. {@code otto:job-add} checks the schedule with the scheduler's own
  * parser and the name and prompt against {@link InputBounds} before anything is stored;
  * {@code otto:job-rm} refuses to delete a job's run history unless {@code --purge} says so.
@@ -174,7 +175,7 @@ public final class JobCommands {
         table.row("updated", job.updatedAt() + " (" + Durations.ago(Duration.between(job.updatedAt(), now)) + ")");
         table.row("prompt", chars(job.prompt()) + ":");
         // escaped line by line: the layout of a long prompt stays, no escape sequence reaches the terminal
-        String prompt = job.prompt().lines().map(Printable::of).collect(Collectors.joining(System.lineSeparator()));
+        String prompt = job.prompt().lines().map(TerminalSafe::line).collect(Collectors.joining(System.lineSeparator()));
         return table + prompt + System.lineSeparator() + recentRuns(job.id(), now);
     }
 
@@ -248,7 +249,7 @@ public final class JobCommands {
             out.put("next_run", JobEditCommands.nextRunJson(next));
             return Json.write(out);
         }
-        return Printable.of("Added job " + job.id() + " " + job.name() + ": " + job.flow().wireName() + ", '"
+        return TerminalSafe.line("Added job " + job.id() + " " + job.name() + ": " + job.flow().wireName() + ", '"
                 + job.schedule() + "', " + (job.enabled() ? "enabled" : "disabled") + ", model "
                 + job.modelOverride().map(ModelRef::toString).orElse(DEFAULTS) + ", prompt " + chars(job.prompt())
                 + (job.sops().isEmpty() ? "" : ", SOPs " + String.join(", ", job.sops()))
@@ -267,7 +268,7 @@ public final class JobCommands {
         if (json) {
             return Json.write(jobJson(updated, false));
         }
-        return Printable.of("Job " + updated.id() + " " + updated.name() + (updated.sops().isEmpty() ? " names no SOPs."
+        return TerminalSafe.line("Job " + updated.id() + " " + updated.name() + (updated.sops().isEmpty() ? " names no SOPs."
                 : " adds SOPs " + String.join(", ", updated.sops()) + " before its prompt"
                         + " (a missing one is skipped with a warning)."));
     }
@@ -304,7 +305,7 @@ public final class JobCommands {
         if (json) {
             return Json.write(jobJson(updated, false));
         }
-        return Printable.of("Job " + updated.id() + " " + updated.name() + " " + phase + " hook: " + hook(hook) + ".");
+        return TerminalSafe.line("Job " + updated.id() + " " + updated.name() + " " + phase + " hook: " + hook(hook) + ".");
     }
 
     private Job update(Job job, JobDraft draft) {
@@ -332,7 +333,7 @@ public final class JobCommands {
         if (json) {
             return Json.write(jobJson(job, false));
         }
-        return Printable.of("Job " + job.id() + " " + job.name() + " now uses " + job.modelOverride().map(ModelRef::toString)
+        return TerminalSafe.line("Job " + job.id() + " " + job.name() + " now uses " + job.modelOverride().map(ModelRef::toString)
                 .orElse("the defaults: the " + job.flow().wireName() + " flow default, then the OpenCode global default") + ".");
     }
 
@@ -349,7 +350,7 @@ public final class JobCommands {
         Job job = existing(jobId);
         boolean hadRuns = hasRuns(job);
         if (hadRuns && !purge) {
-            throw new IllegalArgumentException(Printable.of("job " + jobId + " " + job.name() + " has recorded runs,"
+            throw new IllegalArgumentException(TerminalSafe.line("job " + jobId + " " + job.name() + " has recorded runs,"
                     + " which removing it would delete: 'otto:job-edit " + jobId + " --disable' stops it and keeps them,"
                     + " 'otto:job-rm --purge " + jobId + "' removes the job and its run history"));
         }
@@ -364,7 +365,7 @@ public final class JobCommands {
             out.put("runs_deleted", hadRuns);
             return Json.write(out);
         }
-        return Printable.of("Removed job " + jobId + " " + job.name() + (hadRuns ? " and its run history." : "."));
+        return TerminalSafe.line("Removed job " + jobId + " " + job.name() + (hadRuns ? " and its run history." : "."));
     }
 
     /** Whether the job has recorded runs; unknown (the run record is not available) counts as yes. */

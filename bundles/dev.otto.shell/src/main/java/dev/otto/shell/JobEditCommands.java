@@ -30,6 +30,7 @@ import dev.otto.api.job.JobScheduler;
 import dev.otto.api.job.NoSuchJobException;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
+import dev.otto.support.text.TerminalSafe;
 
 /**
  * {@code otto:job-edit <id>}: changes a job's schedule, flow, prompt, model or name, or enables or
@@ -118,7 +119,7 @@ public final class JobEditCommands {
         Map<String, String[]> changes = changes(was, draft);
         if (changes.isEmpty()) {
             return json ? Json.write(result(job, changes, null))
-                    : Printable.of("Job " + job.id() + " " + job.name() + " already has these values: nothing changed.");
+                    : TerminalSafe.line("Job " + job.id() + " " + job.name() + " already has these values: nothing changed.");
         }
         if (!draft.schedule().equals(was.schedule()) || (draft.enabled() && !was.enabled())) {
             // a new schedule, or an old one about to run again, is checked by the scheduler's own parser
@@ -136,7 +137,7 @@ public final class JobEditCommands {
         }
         TextTable table = new TextTable("FIELD", "BEFORE", "AFTER");
         changes.forEach((field, values) -> table.row(field, values[0], values[1]));
-        return Printable.of("Changed job " + updated.id() + " " + updated.name() + ". " + next) + System.lineSeparator()
+        return TerminalSafe.line("Changed job " + updated.id() + " " + updated.name() + ". " + next) + System.lineSeparator()
                 + table;
     }
 

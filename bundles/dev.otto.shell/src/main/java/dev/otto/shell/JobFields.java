@@ -14,6 +14,7 @@ import dev.otto.api.job.JobScheduler;
 import dev.otto.api.model.Flow;
 import dev.otto.api.model.ModelRef;
 import dev.otto.api.tools.HookCommand;
+import dev.otto.support.text.TerminalSafe;
 
 /**
  * What the job commands share: parsing ids, flows, models and schedules as an operator types them,
@@ -45,7 +46,7 @@ final class JobFields {
         } catch (NumberFormatException notANumber) {
             // reported below
         }
-        throw new IllegalArgumentException("job id \"" + Printable.of(text) + "\" is not a job id (a positive number):"
+        throw new IllegalArgumentException("job id \"" + TerminalSafe.line(text) + "\" is not a job id (a positive number):"
                 + " 'otto:jobs' lists the existing ids");
     }
 

@@ -20,6 +20,7 @@ import dev.otto.api.job.JobRunOutcome;
 import dev.otto.api.job.JobScheduler;
 import dev.otto.api.job.NoSuchJobException;
 import dev.otto.api.routing.ReasonCode;
+import dev.otto.support.text.TerminalSafe;
 
 /**
  * {@code otto:job-run <id>}: runs a job now through the scheduler, recorded like a scheduled run,
@@ -76,7 +77,7 @@ public final class JobRunCommands {
         if (json) {
             return Json.write(runJson(run));
         }
-        String line = Printable.of(line(run)); // a hook's note can hold what its program printed
+        String line = TerminalSafe.line(line(run)); // a hook's note can hold what its program printed
         if (run.outcome() != JobRunOutcome.SUCCESS) {
             throw new IllegalStateException(line);
         }

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import dev.otto.api.opencode.OpenCodeStatus;
 import dev.otto.api.routing.Cooldown;
+import dev.otto.support.text.TerminalSafe;
 
 /**
  * What {@code otto:status} reports: the runtime, each Otto bundle and each Otto DS component,
@@ -259,7 +260,7 @@ record RuntimeStatus(String ottoVersion, String framework, String java, Duration
         } else {
             out.append("NOT READY, ").append(problems.size()).append(problems.size() == 1 ? " problem:" : " problems:");
             for (String problem : problems) {
-                out.append(System.lineSeparator()).append("  - ").append(Printable.of(problem));
+                out.append(System.lineSeparator()).append("  - ").append(TerminalSafe.line(problem));
             }
         }
         return out.append(System.lineSeparator()).toString();

@@ -23,6 +23,7 @@ import dev.otto.api.opencode.OpenCodeConnection;
 import dev.otto.api.routing.ModelRouter;
 import dev.otto.api.runtime.HealthCheck;
 import dev.otto.api.runtime.OttoPaths;
+import dev.otto.support.text.TerminalSafe;
 
 /** {@code otto:status} and {@code otto:await}: is the runtime whole, and if not, what is missing and why. */
 @Component(service = StatusCommands.class, immediate = true, property = { // immediate: it watches deploy/
@@ -132,7 +133,7 @@ public final class StatusCommands {
                 lastChange = now;
             }
             if (now - deadline >= 0 || now - lastChange >= settle) {
-                throw new IllegalStateException("Otto is not ready: " + Printable.of(String.join("; ", problems))); // the launcher prints it as it is
+                throw new IllegalStateException("Otto is not ready: " + TerminalSafe.line(String.join("; ", problems))); // the launcher prints it as it is
             }
             Thread.sleep(POLL_MILLIS);
         }

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.otto.support.text.TerminalSafe;
+
 /**
  * Left-aligned text columns for shell output: a header row, then one row per item, each column as
  * wide as its widest cell, separated by two spaces. The last column is not padded. Every cell is
- * {@link Printable}: a cell can hold what an operator or a provider wrote.
+ * {@link TerminalSafe#line}: a cell can hold what an operator or a provider wrote.
  */
 final class TextTable {
 
@@ -23,7 +25,7 @@ final class TextTable {
         if (cells.length != columns) {
             throw new IllegalArgumentException("expected " + columns + " cells, got " + cells.length);
         }
-        rows.add(Arrays.stream(cells).map(c -> c == null ? "-" : Printable.of(c.toString())).toArray(String[]::new));
+        rows.add(Arrays.stream(cells).map(c -> c == null ? "-" : TerminalSafe.line(c.toString())).toArray(String[]::new));
         return this;
     }
 

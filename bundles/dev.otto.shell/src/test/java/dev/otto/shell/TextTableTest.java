@@ -60,4 +60,13 @@ class TextTableTest {
         assertThat(Durations.remaining(now.plusSeconds(62), now)).isEqualTo("for another 1m02s");
         assertThat(Durations.remaining(now, now)).isEqualTo("ending now");
     }
+
+    @Test
+    void everyCellIsEscapedSoARowStaysOneLineAndCannotDriveTheTerminal() {
+        String table = new TextTable("JOB", "PROMPT").row(1, "say \u001b]0;owned\u0007hi\nthere \u202eevil").toString();
+
+        assertThat(table).doesNotContain("\u001b").doesNotContain("\u202e")
+                .contains("say \\u001b]0;owned\\u0007hi\\nthere \\u202eevil");
+        assertThat(table.lines()).hasSize(2);
+    }
 }
