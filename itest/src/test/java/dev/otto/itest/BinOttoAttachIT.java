@@ -208,7 +208,7 @@ class BinOttoAttachIT {
             OttoProcess.Outcome status = otto.run("status");
             assertThat(status.exitCode()).as("running, not ready: " + status).isEqualTo(3);
         } finally {
-            otto.run("stop");
+            otto.stopAll();
         }
     }
 
@@ -235,7 +235,7 @@ class BinOttoAttachIT {
             assertThat(Files.readString(otto.dataDir.resolve("logs/otto.log")))
                     .contains("refused a console connection from user nobody");
         } finally {
-            otto.run("stop");
+            otto.stopAll();
         }
     }
 

@@ -105,6 +105,28 @@ final class OttoProcess {
     }
 
     /**
+     * Cleans up after a test that started Otto in the background: {@code bin/otto stop}, then any
+     * process still running from this copy (its command line names this home) is killed, so a
+     * test that failed half-way never leaves an Otto behind that writes into the work folder.
+     */
+    void stopAll() {
+        try {
+            run("stop");
+        } finally {
+            String marker = "-Dotto.home=" + home;
+            List<ProcessHandle> left = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                    .toList();
+            for (ProcessHandle p : left) {
+                p.destroyForcibly();
+            }
+            for (ProcessHandle p : left) {
+                p.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> p).join();
+            }
+        }
+    }
+
+    /**
      * Collects everything a stream prints, on a thread of its own, for an interactive session. The
      * bytes are decoded as a whole, so a character split across two reads stays one character.
      */

@@ -77,7 +77,7 @@ class ReliabilityConfigIT {
             assertThat(JSON.readTree(status.stdout()).get("ready").asBoolean()).as(status.toString()).isTrue();
             assertThat(rejections(otto, file)).as("one error per bad version, no more").isEqualTo(3);
         } finally {
-            otto.run("stop");
+            otto.stopAll();
         }
     }
 

@@ -83,7 +83,7 @@ class ReliabilityDatabaseIT {
     }
 
     private static void stop(OttoProcess otto, long pid) {
-        otto.run("stop");
+        otto.stopAll();
         ProcessHandle.of(pid).ifPresent(p -> {
             p.destroyForcibly();
             p.onExit().join();

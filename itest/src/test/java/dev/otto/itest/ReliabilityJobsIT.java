@@ -56,7 +56,7 @@ class ReliabilityJobsIT {
     @AfterAll
     static void stop() {
         if (otto != null) {
-            otto.run("stop");
+            otto.stopAll();
         }
         if (openCode != null) {
             openCode.close();

@@ -63,7 +63,7 @@ class ReliabilityOperatorIT {
     @AfterAll
     static void stopOtto() {
         if (otto != null) {
-            run("stop");
+            otto.stopAll();
         }
         if (openCode != null) {
             openCode.close();

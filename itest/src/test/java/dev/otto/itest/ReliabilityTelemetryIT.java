@@ -88,7 +88,7 @@ class ReliabilityTelemetryIT {
     @AfterAll
     static void stop() {
         if (otto != null) {
-            otto.run("stop");
+            otto.stopAll();
         }
         if (openCode != null) {
             openCode.close();
