@@ -55,7 +55,7 @@ class ReliabilityConfigIT {
             awaitRejections(otto, file, 1);
 
             // everything commented out: still no settings
-            Files.writeString(file, "// {\"modelManagement\": {}}\n/* nothing here */\n", StandardCharsets.UTF_8);
+            replace(file, "// {\"modelManagement\": {}}\n/* nothing here */\n");
             JsonNode comments = awaitJudged(otto, "holds no settings", 2);
             assertInForce(comments, version, url);
 
@@ -69,7 +69,7 @@ class ReliabilityConfigIT {
 
             // fixed: the good file applies again and Otto is ready
             Files.delete(file);
-            Files.writeString(file, OttoContainer.configFor(OpenCodeServer.shared().url(),
+            replace(file, OttoContainer.configFor(OpenCodeServer.shared().url(),
                     "\"routing\": {\"fallbackChain\": [\"" + CHAIN + "\"]}"));
             Eventually.awaitTrue("the good file applied again", WAIT,
                     () -> config(otto).get("state").asText().equals("applied"));
@@ -154,5 +154,15 @@ class ReliabilityConfigIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Puts {@code content} at {@code file} in one step (a file beside it, renamed over it), so the
+     * reloader never sees the file half-written: each edit of this test is one version, judged once.
+     */
+    private static void replace(Path file, String content) throws IOException {
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, content, StandardCharsets.UTF_8);
+        Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }

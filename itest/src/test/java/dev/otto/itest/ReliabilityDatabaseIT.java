@@ -233,7 +233,10 @@ class ReliabilityDatabaseIT {
             if (pid > 0) {
                 stop(otto, pid);
             }
-            new ProcessBuilder("umount", otto.dataDir.toString()).inheritIO().start().waitFor();
+            if (new ProcessBuilder("umount", otto.dataDir.toString()).inheritIO().start().waitFor() != 0) {
+                // still busy: detach it now, so mvn clean can delete the work folder
+                new ProcessBuilder("umount", "-l", otto.dataDir.toString()).inheritIO().start().waitFor();
+            }
         }
     }
 

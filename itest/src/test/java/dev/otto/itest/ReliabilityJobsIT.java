@@ -143,11 +143,15 @@ class ReliabilityJobsIT {
         OttoProcess.Outcome disable = attached("otto:job-edit --disable " + edited);
         assertThat(disable.exitCode()).as(disable.toString()).isZero();
         assertThat(disable.stdout()).contains("Disabled: the scheduler does not run it");
+        // a witness job on the same ticks. Its first run comes from a tick after the disable, so a tick that
+        // read the jobs before it has started its run by then; once the witness ran twice more, the
+        // disabled job had every chance to run again
+        long witness = added(attached("otto:job-add --name witness --flow scheduledTasks --schedule PT1S --prompt 'hi'"));
+        Eventually.awaitTrue("the witness job runs", WAIT, () -> finishedScheduledRuns(witness) >= 1);
         Eventually.awaitTrue("no run of the disabled job in flight", WAIT, () -> runningRuns(edited) == 0);
         long runsWhenDisabled = scheduledRuns(edited);
-        // a witness job on the same ticks: once it ran twice more, the disabled job had every chance to run
-        long witness = added(attached("otto:job-add --name witness --flow scheduledTasks --schedule PT1S --prompt 'hi'"));
-        Eventually.awaitTrue("the witness job runs twice", WAIT, () -> finishedScheduledRuns(witness) >= 2);
+        long witnessed = finishedScheduledRuns(witness);
+        Eventually.awaitTrue("the witness job runs twice more", WAIT, () -> finishedScheduledRuns(witness) >= witnessed + 2);
         assertThat(scheduledRuns(edited)).as("the disabled job did not run again").isEqualTo(runsWhenDisabled);
 
         refusedWithOneLine(attached("otto:job-rm " + edited), "job " + edited + " edited has recorded runs",

@@ -145,7 +145,8 @@ class ReliabilityTelemetryIT {
         OttoProcess.Outcome status = attached("otto:status");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(sinkNamed(sinks(), "jsonl").get("state").asText()).isEqualTo("ok");
-        assertThat(log()).containsOnlyOnce("deleted or replaced");
+        // one warning per open day file: one, or two when the deletion fell near midnight UTC
+        assertThat(log().split("deleted or replaced", -1).length - 1).as(log()).isBetween(1, 2);
     }
 
     @Test
@@ -154,7 +155,7 @@ class ReliabilityTelemetryIT {
         for (int i = 0; i < 3; i++) {
             // one session: the read follows the answer by a few milliseconds
             OttoProcess.Outcome both = otto.run("run", "--attach", "otto:ask --json 'hello " + i + "'",
-                    "otto:telemetry --last 1 --json");
+                    "otto:telemetry --last 20 --json");
             assertThat(both.exitCode()).as(both.toString()).isZero();
             List<JsonNode> answers = new ArrayList<>();
             try (MappingIterator<JsonNode> values = MAPPER.readerFor(JsonNode.class).readValues(both.stdout())) {
@@ -162,7 +163,10 @@ class ReliabilityTelemetryIT {
             }
             assertThat(answers).as(both.toString()).hasSize(2);
             String asked = answers.get(0).get("run_id").asText();
-            assertThat(answers.get(1).get(0).get("run_id").asText()).as(both.toString()).isEqualTo(asked);
+            // the scheduled jobs keep running, so the asked run need not be the newest: it must be there
+            List<String> read = new ArrayList<>();
+            answers.get(1).forEach(run -> read.add(run.get("run_id").asText()));
+            assertThat(read).as(both.toString()).contains(asked);
         }
         OttoProcess.Outcome source = attached("otto:telemetry --last 1");
         assertThat(source.stdout()).as(source.toString()).contains("source: sqlite");
@@ -201,10 +205,18 @@ class ReliabilityTelemetryIT {
         }
     }
 
+    /** Deletes the folder while the sink may be writing a new file into it: again until it is gone (bounded). */
     private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+        for (int attempt = 1;; attempt++) {
+            try (Stream<Path> all = Files.walk(root)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+                return;
+            } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException | UncheckedIOException raced) {
+                if (attempt == 100) {
+                    throw raced;
+                }
             }
         }
     }

@@ -22,8 +22,14 @@ import java.util.stream.Stream;
  * the script), so a 0644 copy of a configuration cannot outlive an upgrade.
  *
  * <p>Only permissions wider than the owner's are taken away; symbolic links are never followed.
+ * In the data folder only what Otto keeps there is touched ({@link #OTTOS}): a data folder pointed
+ * at a folder shared with other programs leaves their files as they are.
  */
 final class OwnerOnly {
+
+    /** The names Otto gives what it keeps directly in its data folder (databases and their side files, logs, caches). */
+    static final java.util.regex.Pattern OTTOS = java.util.regex.Pattern.compile(
+            "otto\\..*|telemetry(\\..*)?|logs|felix-cache|opencode|sop|console\\.history.*|model-catalog-cache\\.json.*");
 
     static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
@@ -36,7 +42,7 @@ final class OwnerOnly {
 
     /**
      * Creates {@code folder} (and its parents) owner-only if it is missing, then takes group and
-     * other permissions from it and from the files and folders directly in it.
+     * other permissions from it and from what Otto keeps directly in it ({@link #OTTOS}).
      *
      * @return what could not be tightened, one line each; empty when all is owner-only
      */
@@ -47,7 +53,8 @@ final class OwnerOnly {
         List<String> failures = new ArrayList<>();
         tighten(folder, failures);
         try (Stream<Path> entries = Files.list(folder)) {
-            entries.forEach(entry -> tighten(entry, failures));
+            entries.filter(entry -> OTTOS.matcher(entry.getFileName().toString()).matches())
+                    .forEach(entry -> tighten(entry, failures));
         }
         return failures;
     }

@@ -55,8 +55,12 @@ class OwnerOnlyTest {
         Path logs = Files.createDirectories(data.resolve("logs"));
         Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-xr-x"));
 
+        Path notOttos = Files.writeString(data.resolve("notes.txt"), "");
+        Files.setPosixFilePermissions(notOttos, PosixFilePermissions.fromString("rw-r--r--"));
+
         assertThat(OwnerOnly.folder(data)).isEmpty();
 
+        assertThat(mode(notOttos)).as("a file Otto did not make is left as it is").isEqualTo("rw-r--r--");
         assertThat(mode(data)).isEqualTo("rwx------");
         assertThat(mode(lock)).isEqualTo("rw-------");
         assertThat(mode(logs)).isEqualTo("rwx------");

@@ -96,7 +96,8 @@ final class JobDatabase implements AutoCloseable {
             identity = FileIdentity.of(file);
         } catch (IOException e) {
             closeQuietly(connection);
-            throw new IllegalStateException("cannot read the job database " + file + " after opening it: " + e, e);
+            throw new IllegalStateException("cannot read the job database " + file + " after opening it: "
+                    + FileIdentity.reason(e), e);
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw e;

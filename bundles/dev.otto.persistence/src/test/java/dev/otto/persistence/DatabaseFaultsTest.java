@@ -82,8 +82,8 @@ class DatabaseFaultsTest {
         open().close();
         Files.move(db(), elsewhere);
         Files.createSymbolicLink(db(), elsewhere);
-        assertThatThrownBy(this::open).hasMessageStartingWith("the job database " + db() + " is a symbolic link,"
-                + " not a regular file");
+        assertThatThrownBy(this::open).hasMessageStartingWith("the job database " + db() + " is a symbolic link:")
+                .hasMessageContaining("point the data folder (OTTO_DATA_DIR");
     }
 
     @Test

@@ -96,26 +96,54 @@ final class RunRecording {
         }
     }
 
-    /** Writes the kept run ends, oldest first, until one fails; cheap when none are kept. */
+    /**
+     * Writes the kept run ends, oldest first; cheap when none are kept. When the first two fail
+     * (or the only one), the database still refuses writes, and they all stay kept. When some land and others fail in the same
+     * pass, the database works and those ends are refused for a reason of their own (a constraint,
+     * a bug): they are dropped, each with one warning, instead of being retried for ever ahead of
+     * the rest.
+     */
     void retry() {
-        while (true) {
-            Map.Entry<Long, JobRunEnd> next;
-            synchronized (this) {
-                if (kept.isEmpty()) {
-                    return;
-                }
-                next = kept.entrySet().iterator().next();
+        java.util.List<Map.Entry<Long, JobRunEnd>> pass;
+        synchronized (this) {
+            if (kept.isEmpty()) {
+                return;
             }
+            pass = kept.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList();
+        }
+        java.util.List<Map.Entry<Long, JobRunEnd>> refused = new java.util.ArrayList<>();
+        RuntimeException lastFailure = null;
+        boolean anyLanded = false;
+        for (Map.Entry<Long, JobRunEnd> next : pass) {
             try {
                 runs.recordFinish(next.getKey(), next.getValue());
             } catch (RuntimeException e) {
-                failed(e);
-                return;
+                refused.add(next);
+                lastFailure = e;
+                if (!anyLanded && refused.size() == 2) {
+                    break; // the first two fail: the database still refuses writes, try again later
+                }
+                continue;
             }
+            anyLanded = true;
             synchronized (this) {
                 kept.remove(next.getKey(), next.getValue());
             }
             succeeded();
+        }
+        if (lastFailure == null) {
+            return;
+        }
+        if (!anyLanded) {
+            failed(lastFailure);
+            return;
+        }
+        for (Map.Entry<Long, JobRunEnd> end : refused) {
+            synchronized (this) {
+                kept.remove(end.getKey(), end.getValue());
+            }
+            log.warn("the end of run " + end.getKey() + " (" + end.getValue().outcome() + ") was refused by the job database"
+                    + " while other run ends were written: dropped, and the next start records that run as aborted");
         }
     }
 

@@ -54,7 +54,13 @@ class RunRecordingTest {
             this.stored = stored;
         }
 
+        /** A run whose end the database refuses for a reason of its own, full disk or not. */
+        volatile long refusedRun = -1;
+
         private void write(String what) {
+            if (what.equals("finishing run " + refusedRun)) {
+                throw new IllegalStateException(what + " failed in /data/otto.db: [SQLITE_CONSTRAINT] CHECK constraint failed");
+            }
             if (full) {
                 throw new IllegalStateException(what + " failed in /data/otto.db: [SQLITE_FULL] database or disk is full");
             }
@@ -140,7 +146,7 @@ class RunRecordingTest {
     }
 
     @Test
-    void runsThatCannotStartOnAFullDiskAreSaidOnceNotOnEveryTick() {
+    void runsThatCannotStartOnAFullDiskAreSaidOnceNotOnEveryTick() throws InterruptedException {
         jobs.add("pulse", "PT1M", null);
         runs.full = true;
         for (int i = 0; i < 5; i++) {
@@ -148,7 +154,7 @@ class RunRecordingTest {
             scheduler.tick();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!scheduler.running().isEmpty() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                Thread.sleep(1);
             }
         }
         assertThat(router.requests).as("no run without its row").isEmpty();
@@ -176,5 +182,32 @@ class RunRecordingTest {
         assertThat(stored.findRun(started[0].id()).orElseThrow().outcome()).isEqualTo(JobRunOutcome.RUNNING);
         assertThat(stored.findRun(started[2].id()).orElseThrow().outcome()).isEqualTo(JobRunOutcome.ABORTED);
         assertThat(log.lines).anyMatch(l -> l.contains("1 run ends were dropped"));
+    }
+
+    @Test
+    void anEndRefusedForAReasonOfItsOwnIsDroppedOnceTheOthersLandAndBlocksNothing() {
+        RunRecording recording = new RunRecording(runs, clock, log);
+        Job job = jobs.add("digest", "0 3 * * *", null);
+        JobRun[] started = new JobRun[3];
+        for (int i = 0; i < 3; i++) {
+            started[i] = recording.start(job.id(), JobRunTrigger.MANUAL, clock.instant());
+        }
+        runs.full = true;
+        for (JobRun run : started) {
+            recording.finish(run, JobRunEnd.aborted(clock.instant()));
+        }
+        runs.refusedRun = started[0].id(); // the oldest, ahead of the others
+        recording.retry();
+        assertThat(recording.kept()).as("the disk is still full: all stay kept").isEqualTo(3);
+
+        runs.full = false;
+        recording.retry();
+
+        assertThat(recording.kept()).isZero();
+        assertThat(stored.findRun(started[1].id()).orElseThrow().outcome()).isEqualTo(JobRunOutcome.ABORTED);
+        assertThat(stored.findRun(started[2].id()).orElseThrow().outcome()).isEqualTo(JobRunOutcome.ABORTED);
+        assertThat(warnings()).filteredOn(w -> w.contains("run " + started[0].id() + " (ABORTED) was refused")).hasSize(1);
+        recording.retry();
+        assertThat(warnings()).filteredOn(w -> w.contains("was refused")).as("said once, not on every retry").hasSize(1);
     }
 }

@@ -138,6 +138,7 @@ final class JsonlWriter implements AutoCloseable {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private volatile boolean failing;
+    private final AtomicLong probes = new AtomicLong();
     private final Object errors = new Object();
     private long lastErrorLogged = Long.MIN_VALUE; // guarded by errors
     private long droppedAtLastLog; // guarded by errors
@@ -501,8 +502,13 @@ final class JsonlWriter implements AutoCloseable {
         return null;
     }
 
-    /** The flusher's look at the open files and the folder: a replaced file retired, a deleted folder recreated. */
+    /**
+     * The flusher's look at the open files and the folder: a replaced file retired, a deleted folder
+     * recreated; then, while writes fail, a {@link #probe} outside io (an fsync must not hold up
+     * {@link #problem}, which {@code otto:status} calls).
+     */
     private void verify() {
+        boolean probe;
         io.lock();
         try {
             for (DayFile f : new ArrayList<>(files.values())) {
@@ -511,25 +517,33 @@ final class JsonlWriter implements AutoCloseable {
                 }
             }
             createFolder();
-            if (failing) {
-                probe();
-            }
+            probe = failing;
         } catch (IOException | RuntimeException e) {
             failing = true;
             lastError = "cannot recreate " + dir + ": " + oneLine(e);
             lastErrorAt = clock.instant();
+            probe = false;
         } finally {
             io.unlock();
+        }
+        if (probe) {
+            probe();
         }
     }
 
     /**
-     * While writes fail and no record comes to try again: writes and fsyncs {@value #PROBE_BYTES}
-     * bytes to a probe file beside the day files, through the same opener, and ends the failing
-     * state if that works, so a disk that has room again stops being a problem without waiting for
-     * the next record. The probe file is deleted either way. Under io.
+     * While writes fail and no record comes to try again: ends the failing state if the next record
+     * would be written, so a disk that has room again stops being a problem without waiting for a
+     * record. That is: today's file is absent or a regular file (not a link or folder put in its
+     * place), and {@value #PROBE_BYTES} bytes written and fsynced to a probe file beside the day
+     * files, through the same opener, land. The probe file is deleted either way.
      */
     private void probe() {
+        probes.incrementAndGet();
+        Path today = file(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        if (Files.exists(today, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(today, LinkOption.NOFOLLOW_LINKS)) {
+            return; // still not writable: the next record would be lost too
+        }
         Path probe = dir.resolve(PROBE_FILE);
         try (Output output = opener.open(probe)) {
             output.write(ByteBuffer.allocate(PROBE_BYTES));
@@ -544,6 +558,11 @@ final class JsonlWriter implements AutoCloseable {
                 // a probe left behind is overwritten by the next one and never read as telemetry
             }
         }
+    }
+
+    /** How many times {@link #probe} ran: lets a test wait for one without waiting on time. */
+    long probes() {
+        return probes.get();
     }
 
     /**

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.otto.api.model.RouteType;
 import dev.otto.api.telemetry.RunTelemetry;
+import dev.otto.support.testing.Eventually;
 import dev.otto.support.testing.TelemetryRecords;
 
 /** The telemetry folder or file deleted or replaced under a running sink: recreated, counted, told. */
@@ -145,6 +146,24 @@ class JsonlFolderFaultsTest {
         assertThat(sink.writer().awaitDurable(sink.append(run(3)), Duration.ofSeconds(10))).isTrue();
         assertThat(runIdsIn(sink)).containsExactly("run-3");
         assertThat(sink.problem()).isNull();
+    }
+
+    @Test
+    void withGroupCommitALinkInPlaceOfTheFileStaysAProblemThoughTheFolderIsWritable() throws Exception {
+        JsonlSink sink = sink(false, Duration.ofMillis(10));
+        assertThat(sink.writer().awaitDurable(sink.append(run(1)), Duration.ofSeconds(10))).isTrue();
+        Path file = sink.writer().file(NOON.atZone(ZoneOffset.UTC).toLocalDate());
+        Path elsewhere = Files.writeString(data.resolve("elsewhere.jsonl"), "");
+        Files.delete(file);
+        Files.createSymbolicLink(file, elsewhere);
+
+        assertThat(sink.writer().awaitDurable(sink.append(run(2)), Duration.ofSeconds(10))).isFalse();
+        long probes = sink.writer().probes();
+        Eventually.await("two probes after the loss", Duration.ofSeconds(20), () -> sink.writer().probes() >= probes + 2);
+
+        assertThat(sink.health().state()).as("the next record would be lost too").isEqualTo("failing");
+        assertThat(sink.problem()).isNotNull();
+        assertThat(Files.readString(elsewhere)).isEmpty();
     }
 
     @Test

@@ -86,7 +86,8 @@ final class TelemetryDatabase {
                     + " opens the file now at that path, or says what to do if there is none; records meanwhile are"
                     + " dropped and counted");
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the telemetry database " + file + " after opening it: " + e, e);
+            throw new IllegalStateException("cannot read the telemetry database " + file + " after opening it: "
+                    + FileIdentity.reason(e), e);
         }
         return db;
     }

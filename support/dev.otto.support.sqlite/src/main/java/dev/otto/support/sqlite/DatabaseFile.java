@@ -74,8 +74,13 @@ public final class DatabaseFile {
             create(file, label, dataSources, reporter);
             return true;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the " + label + " " + file + ": " + e
+            throw new IllegalStateException("cannot read the " + label + " " + file + ": " + FileIdentity.reason(e)
                     + "; check that the data folder (OTTO_DATA_DIR or -Dotto.data) is readable", e);
+        }
+        if (attributes.isSymbolicLink()) {
+            throw new IllegalStateException("the " + label + " " + file + " is a symbolic link: Otto opens only a file"
+                    + " of its own there, so that nothing can be swapped in under it; put the database itself at that"
+                    + " path, or point the data folder (OTTO_DATA_DIR or -Dotto.data) at the folder it is in");
         }
         if (!attributes.isRegularFile()) {
             throw new IllegalStateException("the " + label + " " + file + " is " + kind(attributes) + ", not a regular"

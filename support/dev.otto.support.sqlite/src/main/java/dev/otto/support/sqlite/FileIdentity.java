@@ -52,12 +52,26 @@ public final class FileIdentity {
         } catch (NoSuchFileException e) {
             return "was deleted";
         } catch (IOException | RuntimeException e) {
-            return "cannot be checked (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+            return "cannot be checked (" + (e instanceof IOException io ? reason(io) : e.getMessage()) + ")";
         }
         if (!now.isRegularFile()) {
             return "was replaced by " + DatabaseFile.kind(now);
         }
         Object current = now.fileKey() != null ? now.fileKey() : now.creationTime();
         return Objects.equals(current, key) ? null : "was replaced by another file";
+    }
+
+    /**
+     * Why a file operation failed, in the system's words and without a Java class name:
+     * {@code permission denied}, {@code No space left on device}.
+     */
+    public static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() == null ? "an I/O error" : e.getMessage();
     }
 }
