@@ -91,6 +91,11 @@ record Arguments(Mode mode, List<String> commands, boolean withOpenCode, boolean
 
     private static Arguments alone(Mode mode, List<String> rest, boolean withOpenCode, boolean boots) {
         String name = mode.name().toLowerCase(java.util.Locale.ROOT);
+        if (!withOpenCode && rest.equals(List.of(WITH_OPENCODE))) {
+            // 'otto start --with-opencode' reads as naturally as 'otto --with-opencode start'
+            withOpenCode = true;
+            rest = List.of();
+        }
         if (!rest.isEmpty()) {
             throw new IllegalArgumentException("'" + name + "' takes no arguments, got '" + rest.get(0) + "'");
         }
@@ -117,7 +122,7 @@ record Arguments(Mode mode, List<String> commands, boolean withOpenCode, boolean
                 "                                commands and flags, Ctrl-C interrupts the running command;",
                 "                                'exit' or Ctrl-D leaves, Otto keeps running)",
                 "  otto [--with-opencode] start  start Otto in the background (output in <data>/logs/otto.out)",
-                "                                and wait until it is ready",
+                "                                and wait until it is ready (start --with-opencode works too)",
                 "  otto stop                     stop the running Otto gracefully: scheduled runs in flight get",
                 "                                the scheduler's shutdown grace to finish",
                 "  otto status                   say whether Otto runs and is ready",

@@ -57,6 +57,16 @@ class ArgumentsTest {
     }
 
     @Test
+    void theOpenCodeFlagMayAlsoFollowAVerbThatBoots() {
+        assertThat(Arguments.parse("start", "--with-opencode")).isEqualTo(new Arguments(Arguments.Mode.START, List.of(), true, false));
+        assertThat(Arguments.parse("serve", "--with-opencode")).isEqualTo(new Arguments(Arguments.Mode.SERVE, List.of(), true, false));
+        assertThatThrownBy(() -> Arguments.parse("stop", "--with-opencode"))
+                .hasMessage("--with-opencode starts an OpenCode for an Otto that boots; 'stop' boots none");
+        assertThatThrownBy(() -> Arguments.parse("--with-opencode", "start", "--with-opencode"))
+                .hasMessage("'start' takes no arguments, got '--with-opencode'");
+    }
+
+    @Test
     void helpHasThreeSpellings() {
         for (String help : List.of("--help", "-h", "help")) {
             assertThat(Arguments.parse(help).mode()).isEqualTo(Arguments.Mode.HELP);
