@@ -109,7 +109,10 @@ class ReliabilityConfigIT {
         Eventually.awaitTrue("the newest config file judged", WAIT, () -> {
             JsonNode config = config(otto);
             seen.set(config);
-            boolean rejected = config.get("state").asText().equals("rejected") && rejections(otto, otto.configFile()) >= nth;
+            // the state and the log are read one after the other: the nth rejection may be logged
+            // after the state was read, so the state must show this reason too
+            boolean rejected = config.get("state").asText().equals("rejected") && rejections(otto, otto.configFile()) >= nth
+                    && config.at("/problems/0/rule").asText().contains(reason);
             return rejected || !config.at("/effective/routing/fallbackChain/0").asText().equals(CHAIN);
         });
         JsonNode config = seen.get();

@@ -63,6 +63,7 @@ class ReliabilityDatabaseIT {
 
     @AfterAll
     static void stopProvider() {
+        openCode.close(); // else it runs on beside the rest of the suite until the JVM's exit
         provider.close();
     }
 
